@@ -1,0 +1,199 @@
+using System.Text;
+using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.Protocol;
+
+namespace OrleansLua.Client.Gateway;
+
+/// <summary>COMMAND, COMMAND COUNT/INFO/DOCS/LIST/GETKEYS: all read from the command table.</summary>
+public static class CommandIntrospection
+{
+    private static IEnumerable<CommandSpec> TopLevel => CommandTable.All;
+
+    public static void Execute(CommandSpec spec, byte[][] args, RespWriter w)
+    {
+        switch (spec.Name)
+        {
+            case "command":
+                w.WriteArrayHeader(CommandTable.All.Count);
+                foreach (var c in TopLevel) WriteInfo(c, w);
+                break;
+            case "command|count":
+                w.WriteInteger(CommandTable.All.Count);
+                break;
+            case "command|list":
+                if (args.Length > 2)
+                {
+                    w.WriteError("ERR syntax error");
+                    break;
+                }
+                w.WriteArrayHeader(CommandTable.All.Count);
+                foreach (var c in TopLevel) w.WriteBulkString(c.Name);
+                break;
+            case "command|info":
+            {
+                var names = args.Skip(2).ToArray();
+                if (names.Length == 0)
+                {
+                    w.WriteArrayHeader(CommandTable.All.Count);
+                    foreach (var c in TopLevel) WriteInfo(c, w);
+                    break;
+                }
+                w.WriteArrayHeader(names.Length);
+                foreach (var name in names)
+                {
+                    var c = FindByFullName(name);
+                    if (c is null) w.WriteNullArray();
+                    else WriteInfo(c, w);
+                }
+                break;
+            }
+            case "command|docs":
+            {
+                var specs = args.Length == 2
+                    ? TopLevel.ToList()
+                    : args.Skip(2).Select(FindByFullName).Where(c => c is not null).Select(c => c!).ToList();
+                w.WriteMapHeader(specs.Count);
+                foreach (var c in specs)
+                {
+                    w.WriteBulkString(c.Name);
+                    WriteDocs(c, w);
+                }
+                break;
+            }
+            case "command|getkeys":
+                GetKeys(args, w);
+                break;
+            default:
+                w.WriteError($"ERR unknown subcommand '{spec.Name}'. Try COMMAND HELP.");
+                break;
+        }
+    }
+
+    private static CommandSpec? FindByFullName(byte[] name)
+    {
+        var text = Encoding.UTF8.GetString(name).ToLowerInvariant();
+        var parts = text.Split('|');
+        var top = CommandTable.Find(parts[0]);
+        if (top is null || parts.Length == 1) return top;
+        return top.Subcommands.FirstOrDefault(s => s.Name == text);
+    }
+
+    /// <summary>The 10-element Redis 7 command info array.</summary>
+    private static void WriteInfo(CommandSpec c, RespWriter w)
+    {
+        w.WriteArrayHeader(10);
+        w.WriteBulkString(c.Name);
+        w.WriteInteger(c.Arity);
+        WriteStatusSet(c.FlagNames().ToList(), w);
+        var (first, last, step) = c.Keys.Legacy;
+        w.WriteInteger(first);
+        w.WriteInteger(last);
+        w.WriteInteger(step);
+        WriteStatusSet(c.AclCategories().ToList(), w);
+        WriteStatusSet(c.Tips().ToList(), w);
+        WriteKeySpecs(c, w);
+        w.WriteArrayHeader(c.Subcommands.Count);
+        foreach (var sub in c.Subcommands) WriteInfo(sub, w);
+    }
+
+    private static void WriteStatusSet(List<string> items, RespWriter w)
+    {
+        w.WriteSetHeader(items.Count);
+        foreach (var item in items) w.WriteSimpleString(item);
+    }
+
+    private static void WriteKeySpecs(CommandSpec c, RespWriter w)
+    {
+        if (c.Keys == KeySpec.None)
+        {
+            w.WriteArrayHeader(0);
+            return;
+        }
+        w.WriteArrayHeader(1);
+        w.WriteMapHeader(3);
+        w.WriteBulkString("flags");
+        WriteStatusSet([c.Has(CommandFlags.Write) ? "RW" : "RO", c.Has(CommandFlags.Write) ? "UPDATE" : "ACCESS"], w);
+        w.WriteBulkString("begin_search");
+        w.WriteMapHeader(2);
+        w.WriteBulkString("type");
+        w.WriteBulkString("index");
+        w.WriteBulkString("spec");
+        w.WriteMapHeader(1);
+        w.WriteBulkString("index");
+        switch (c.Keys)
+        {
+            case RangeKeys:
+                var (first, last, step) = c.Keys.Legacy;
+                w.WriteInteger(first);
+                w.WriteBulkString("find_keys");
+                w.WriteMapHeader(2);
+                w.WriteBulkString("type");
+                w.WriteBulkString("range");
+                w.WriteBulkString("spec");
+                w.WriteMapHeader(3);
+                w.WriteBulkString("lastkey"); w.WriteInteger(last < 0 ? last : last - first);
+                w.WriteBulkString("keystep"); w.WriteInteger(step);
+                w.WriteBulkString("limit"); w.WriteInteger(0);
+                break;
+            case CountedKeys counted:
+                w.WriteInteger(counted.CountIndex);
+                w.WriteBulkString("find_keys");
+                w.WriteMapHeader(2);
+                w.WriteBulkString("type");
+                w.WriteBulkString("keynum");
+                w.WriteBulkString("spec");
+                w.WriteMapHeader(3);
+                w.WriteBulkString("keynumidx"); w.WriteInteger(0);
+                w.WriteBulkString("firstkey"); w.WriteInteger(1);
+                w.WriteBulkString("keystep"); w.WriteInteger(1);
+                break;
+        }
+    }
+
+    private static void WriteDocs(CommandSpec c, RespWriter w)
+    {
+        bool hasSubs = c.Subcommands.Count > 0;
+        w.WriteMapHeader(hasSubs ? 4 : 3);
+        w.WriteBulkString("summary"); w.WriteBulkString(c.Summary);
+        w.WriteBulkString("since"); w.WriteBulkString(c.Since);
+        w.WriteBulkString("group"); w.WriteBulkString(c.Group);
+        if (!hasSubs) return;
+        w.WriteBulkString("subcommands");
+        w.WriteMapHeader(c.Subcommands.Count);
+        foreach (var sub in c.Subcommands)
+        {
+            w.WriteBulkString(sub.Name);
+            WriteDocs(sub, w);
+        }
+    }
+
+    private static void GetKeys(byte[][] args, RespWriter w)
+    {
+        var target = args[2..];
+        var spec = CommandTable.Find(target[0]);
+        if (spec is null)
+        {
+            w.WriteError("ERR Invalid command specified");
+            return;
+        }
+        if (!spec.ArityOk(target.Length))
+        {
+            w.WriteError("ERR Invalid number of arguments specified for command");
+            return;
+        }
+        var indexes = new List<int>();
+        var error = spec.Keys.Collect(target, indexes);
+        if (error is not null)
+        {
+            w.WriteError(error);
+            return;
+        }
+        if (indexes.Count == 0)
+        {
+            w.WriteError("ERR The command has no key arguments");
+            return;
+        }
+        w.WriteArrayHeader(indexes.Count);
+        foreach (int i in indexes) w.WriteBulk(target[i]);
+    }
+}

@@ -1,0 +1,259 @@
+using System.Text;
+using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.Protocol;
+
+namespace OrleansLua.Client.Gateway;
+
+/// <summary>Commands the gateway answers itself: connection, introspection and cluster-info commands.</summary>
+public sealed class ConnectionCommands(GatewayContext gateway, IGrainFactory grains)
+{
+    public const string RedisVersion = "7.2.4";
+
+    private readonly ServerInfo _info = new(gateway, grains);
+
+    public async Task ExecuteAsync(CommandSpec spec, byte[][] args, ClientSession session, RespWriter w)
+    {
+        w.Protocol = session.Protocol;
+        switch (spec.Name)
+        {
+            case "ping":
+                if (args.Length > 2) w.WriteError(spec.ArityError);
+                else if (args.Length == 2) w.WriteBulk(args[1]);
+                else w.WriteSimpleString("PONG");
+                break;
+            case "echo":
+                w.WriteBulk(args[1]);
+                break;
+            case "quit":
+                w.WriteOk();
+                session.CloseRequested = true;
+                break;
+            case "hello":
+                await HelloAsync(args, session, w);
+                break;
+            case "select":
+                if (!RespNumbers.TryParseInt64(args[1], out long db)) w.WriteError("ERR value is not an integer or out of range");
+                else if (db != 0) w.WriteError("ERR SELECT is not allowed in cluster mode");
+                else w.WriteOk();
+                break;
+            case "reset":
+                session.Protocol = RespProtocol.Resp2;
+                session.Name = "";
+                session.NoEvict = false;
+                w.Protocol = RespProtocol.Resp2;
+                w.WriteSimpleString("RESET");
+                break;
+            case "readonly":
+            case "readwrite":
+                w.WriteOk();
+                break;
+            case "time":
+            {
+                long micros = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
+                w.WriteArrayHeader(2);
+                w.WriteBulkString((micros / 1_000_000).ToString());
+                w.WriteBulkString((micros % 1_000_000).ToString());
+                break;
+            }
+            case "info":
+                w.WriteVerbatim(await _info.RenderAsync(args.Skip(1).Select(a => Encoding.UTF8.GetString(a).ToLowerInvariant()).ToArray()));
+                break;
+            case "config|get":
+                ServerConfig.Get(args, w, gateway.Options);
+                break;
+            case "config|set":
+                ServerConfig.Set(args, w);
+                break;
+            case "config|resetstat":
+                w.WriteOk();
+                break;
+            case "cluster|keyslot":
+                w.WriteInteger(HashSlot.Of(args[2]));
+                break;
+            case "cluster|info":
+                w.WriteVerbatim(await _info.ClusterInfoAsync());
+                break;
+            default:
+                if (spec.Name.StartsWith("client|", StringComparison.Ordinal)) ClientCommand(spec, args, session, w);
+                else if (spec.Name.StartsWith("command", StringComparison.Ordinal)) CommandIntrospection.Execute(spec, args, w);
+                else if (spec.Name.EndsWith("|help", StringComparison.Ordinal)) WriteHelp(spec, w);
+                else w.WriteError($"ERR unknown command '{spec.Name}'");
+                break;
+        }
+    }
+
+    private async Task HelloAsync(byte[][] args, ClientSession session, RespWriter w)
+    {
+        var protocol = session.Protocol;
+        int i = 1;
+        if (args.Length >= 2)
+        {
+            if (!RespNumbers.TryParseInt64(args[1], out long version))
+            {
+                w.WriteError("ERR Protocol version is not an integer or out of range");
+                return;
+            }
+            if (version is not (2 or 3))
+            {
+                w.WriteError("NOPROTO unsupported protocol version");
+                return;
+            }
+            protocol = (RespProtocol)version;
+            i = 2;
+        }
+        string? name = null;
+        for (; i < args.Length; i++)
+        {
+            if (Is(args[i], "auth") && args.Length - i - 1 >= 2) i += 2; // no password configured: any credentials pass, as for Redis's nopass default user
+            else if (Is(args[i], "setname") && args.Length - i - 1 >= 1)
+            {
+                name = Encoding.UTF8.GetString(args[++i]);
+                if (!ValidClientName(name))
+                {
+                    w.WriteError("ERR Client names cannot contain spaces, newlines or special characters.");
+                    return;
+                }
+            }
+            else
+            {
+                w.WriteError($"ERR Syntax error in HELLO option '{Encoding.UTF8.GetString(args[i])}'");
+                return;
+            }
+        }
+        if (name is not null) session.Name = name;
+        session.Protocol = protocol;
+        w.Protocol = protocol;
+        w.WriteMapHeader(7);
+        w.WriteBulkString("server"); w.WriteBulkString("redis");
+        w.WriteBulkString("version"); w.WriteBulkString(RedisVersion);
+        w.WriteBulkString("proto"); w.WriteInteger((int)protocol);
+        w.WriteBulkString("id"); w.WriteInteger(session.Id);
+        w.WriteBulkString("mode"); w.WriteBulkString("standalone");
+        w.WriteBulkString("role"); w.WriteBulkString("master");
+        w.WriteBulkString("modules"); w.WriteArrayHeader(0);
+        await Task.CompletedTask;
+    }
+
+    private void ClientCommand(CommandSpec spec, byte[][] args, ClientSession session, RespWriter w)
+    {
+        switch (spec.Name)
+        {
+            case "client|setname":
+            {
+                var name = Encoding.UTF8.GetString(args[2]);
+                if (!ValidClientName(name)) w.WriteError("ERR Client names cannot contain spaces, newlines or special characters.");
+                else
+                {
+                    session.Name = name;
+                    w.WriteOk();
+                }
+                break;
+            }
+            case "client|getname":
+                if (session.Name.Length == 0) w.WriteNull();
+                else w.WriteBulkString(session.Name);
+                break;
+            case "client|id":
+                w.WriteInteger(session.Id);
+                break;
+            case "client|info":
+                w.WriteVerbatim(session.Describe() + "\n");
+                break;
+            case "client|list":
+                ClientList(args, w);
+                break;
+            case "client|setinfo":
+            {
+                var value = Encoding.UTF8.GetString(args[3]);
+                bool libName = Is(args[2], "lib-name");
+                if (!libName && !Is(args[2], "lib-ver"))
+                {
+                    w.WriteError($"ERR Unrecognized option '{Encoding.UTF8.GetString(args[2])}'");
+                    break;
+                }
+                if (!ValidClientName(value))
+                {
+                    w.WriteError($"ERR {(libName ? "lib-name" : "lib-ver")} cannot contain spaces, newlines or special characters.");
+                    break;
+                }
+                if (libName) session.LibName = value; else session.LibVersion = value;
+                w.WriteOk();
+                break;
+            }
+            case "client|no-evict":
+                if (Is(args[2], "on")) session.NoEvict = true;
+                else if (Is(args[2], "off")) session.NoEvict = false;
+                else
+                {
+                    w.WriteError("ERR syntax error");
+                    break;
+                }
+                w.WriteOk();
+                break;
+            default:
+                WriteHelp(spec, w);
+                break;
+        }
+    }
+
+    private void ClientList(byte[][] args, RespWriter w)
+    {
+        IEnumerable<ClientSession> sessions = gateway.Clients.All;
+        for (int i = 2; i < args.Length; i++)
+        {
+            if (Is(args[i], "type") && i + 1 < args.Length)
+            {
+                var type = Encoding.UTF8.GetString(args[++i]).ToLowerInvariant();
+                if (type is not ("normal" or "master" or "replica" or "slave" or "pubsub"))
+                {
+                    w.WriteError($"ERR Unknown client type '{type}'");
+                    return;
+                }
+                if (type != "normal") sessions = [];
+            }
+            else if (Is(args[i], "id") && i + 1 < args.Length)
+            {
+                var ids = new HashSet<long>();
+                for (i++; i < args.Length; i++)
+                {
+                    if (!RespNumbers.TryParseInt64(args[i], out long id) || id <= 0)
+                    {
+                        w.WriteError("ERR Invalid client ID");
+                        return;
+                    }
+                    ids.Add(id);
+                }
+                sessions = sessions.Where(s => ids.Contains(s.Id));
+            }
+            else
+            {
+                w.WriteError("ERR syntax error");
+                return;
+            }
+        }
+        var text = new StringBuilder();
+        foreach (var s in sessions) text.Append(s.Describe()).Append('\n');
+        w.WriteVerbatim(text.ToString());
+    }
+
+    private static void WriteHelp(CommandSpec spec, RespWriter w)
+    {
+        string container = spec.Name.Split('|')[0];
+        var parent = CommandTable.Find(container)!;
+        var lines = new List<string> { $"{container.ToUpperInvariant()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:" };
+        foreach (var sub in parent.Subcommands)
+        {
+            lines.Add(sub.Name.Split('|')[1].ToUpperInvariant());
+            lines.Add("    " + sub.Summary);
+        }
+        w.WriteArrayHeader(lines.Count);
+        foreach (var line in lines) w.WriteSimpleString(line);
+    }
+
+    /// <summary>Redis refuses names with characters outside '!'..'~'.</summary>
+    private static bool ValidClientName(string name) => name.All(c => c is >= '!' and <= '~');
+
+    private static bool Is(byte[] arg, string word) =>
+        arg.Length == word.Length && Encoding.ASCII.GetString(arg).Equals(word, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,160 @@
+using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.Protocol;
+
+namespace OrleansLua.Client.Gateway;
+
+/// <summary>
+/// Commands that cover the whole keyspace (DBSIZE, KEYS, SCAN, RANDOMKEY, FLUSHALL): they run on
+/// every slot whose shard grain is active (only those hold keys) and the replies are merged.
+/// </summary>
+public sealed class FanOutCommands(SlotRouter router)
+{
+    private const int SlotBits = 14;
+
+    public async Task ExecuteAsync(CommandSpec spec, byte[][] args, RespProtocol protocol, RespWriter w)
+    {
+        w.Protocol = protocol;
+        switch (spec.Name)
+        {
+            case "scan":
+                await ScanAsync(args, w);
+                return;
+            case "randomkey":
+                await RandomKeyAsync(args, protocol, w);
+                return;
+        }
+        var slots = await router.ActiveSlotsAsync();
+        var batch = new ShardBatch { Commands = [args], Protocol = (byte)protocol };
+        var replies = await Task.WhenAll(slots.Select(s => router.Shard(s).Execute(batch)));
+        var error = replies.FirstOrDefault(r => RespReplyReader.IsError(r, 0));
+        if (error is not null)
+        {
+            w.WriteRaw(error);
+            return;
+        }
+        switch (spec.Response)
+        {
+            case ResponsePolicy.AggSum:
+                w.WriteRaw(ReplyMerger.Sum(replies));
+                break;
+            case ResponsePolicy.Concat:
+                ReplyMerger.Concat(replies, w);
+                break;
+            case ResponsePolicy.AllSucceeded:
+                if (replies.Length > 0) w.WriteRaw(replies[0]);
+                else if (spec.Name is "flushall" or "flushdb" && args.Length > 2) w.WriteError("ERR syntax error");
+                else w.WriteOk();
+                break;
+            default:
+                w.WriteError($"ERR no merge rule for '{spec.Name}'");
+                break;
+        }
+    }
+
+    private async Task RandomKeyAsync(byte[][] args, RespProtocol protocol, RespWriter w)
+    {
+        var slots = await router.ActiveSlotsAsync();
+        Random.Shared.Shuffle(slots);
+        var batch = new ShardBatch { Commands = [args], Protocol = (byte)protocol };
+        foreach (int slot in slots)
+        {
+            var reply = await router.Shard(slot).Execute(batch);
+            if (reply[0] == (byte)'$' && reply[1] != (byte)'-')
+            {
+                w.WriteRaw(reply);
+                return;
+            }
+        }
+        w.WriteNull();
+    }
+
+    /// <summary>
+    /// SCAN cursor = (hash position &lt;&lt; 14) | slot: keys of a slot are visited in order of a stable
+    /// per-key hash, so a key present for the whole scan is returned exactly once.
+    /// </summary>
+    private async Task ScanAsync(byte[][] args, RespWriter w)
+    {
+        if (!ulong.TryParse(args[1], System.Globalization.NumberStyles.None, null, out ulong cursor) || cursor >> (SlotBits + 32) != 0)
+        {
+            w.WriteError("ERR invalid cursor");
+            return;
+        }
+        long count = 10;
+        byte[]? match = null;
+        string? type = null;
+        for (int i = 2; i < args.Length; i++)
+        {
+            if (i + 1 >= args.Length)
+            {
+                w.WriteError("ERR syntax error");
+                return;
+            }
+            var option = System.Text.Encoding.ASCII.GetString(args[i]).ToLowerInvariant();
+            var value = args[++i];
+            switch (option)
+            {
+                case "count":
+                    if (!RespNumbers.TryParseInt64(value, out count))
+                    {
+                        w.WriteError("ERR value is not an integer or out of range");
+                        return;
+                    }
+                    if (count < 1)
+                    {
+                        w.WriteError("ERR syntax error");
+                        return;
+                    }
+                    break;
+                case "match":
+                    match = value is [(byte)'*'] ? null : value;
+                    break;
+                case "type":
+                    type = System.Text.Encoding.UTF8.GetString(value);
+                    break;
+                default:
+                    w.WriteError("ERR syntax error");
+                    return;
+            }
+        }
+
+        int slot = (int)(cursor & (HashSlot.Count - 1));
+        uint fromHash = (uint)(cursor >> SlotBits);
+        var active = await router.ActiveSlotsAsync();
+        var keys = new List<byte[]>();
+        ulong next = 0;
+        int index = Array.BinarySearch(active, slot);
+        if (index < 0)
+        {
+            index = ~index;
+            fromHash = 0;
+        }
+        for (; index < active.Length; index++)
+        {
+            int current = active[index];
+            var page = await router.Shard(current).Scan(new ScanRequest
+            {
+                FromHash = fromHash,
+                Count = (int)Math.Min(count - keys.Count, int.MaxValue),
+                Match = match,
+                Type = type,
+            });
+            keys.AddRange(page.Keys);
+            fromHash = 0;
+            if (page.NextHash is { } hash)
+            {
+                next = ((ulong)hash << SlotBits) | (uint)current;
+                break;
+            }
+            if (keys.Count >= count)
+            {
+                next = index + 1 < active.Length ? (uint)active[index + 1] : 0;
+                break;
+            }
+        }
+        w.WriteArrayHeader(2);
+        w.WriteBulkString(next.ToString());
+        w.WriteArrayHeader(keys.Count);
+        foreach (var key in keys) w.WriteBulk(key);
+    }
+}

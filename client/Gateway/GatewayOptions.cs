@@ -1,0 +1,12 @@
+namespace OrleansLua.Client.Gateway;
+
+/// <summary>Where the RESP gateway listens. Bound from configuration section "Gateway" (and --port/--bind).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    public int Port { get; set; } = 6379;
+    public string Bind { get; set; } = "127.0.0.1";
+    /// <summary>Commands parsed from one read before they are executed (bounds memory per connection).</summary>
+    public int MaxPipelineDepth { get; set; } = 1024;
+}

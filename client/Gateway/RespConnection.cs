@@ -1,0 +1,265 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.Protocol;
+
+namespace OrleansLua.Client.Gateway;
+
+/// <summary>
+/// One client connection: parses pipelined requests, routes them by slot and writes replies in
+/// request order. Consecutive commands for one slot travel as one batch; batches for different
+/// slots may be in flight together, but a slot never gets a second call from this connection
+/// before the first has answered (Orleans does not order concurrent calls).
+/// </summary>
+public sealed class RespConnection
+{
+    private readonly Socket _socket;
+    private readonly GatewayContext _gateway;
+    private readonly ILogger _logger;
+    private readonly ClientSession _session;
+    private readonly RespWriter _out = new(RespProtocol.Resp2, 4096);
+    private readonly List<byte[][]> _commands = [];
+    private readonly List<int> _keyScratch = [];
+    private readonly List<Pending> _pending = [];
+    private readonly Dictionary<int, Task> _inFlight = [];
+    private readonly List<byte[][]> _batch = [];
+    private int _batchSlot = -1;
+
+    public RespConnection(Socket socket, GatewayContext gateway, ILogger logger)
+    {
+        _socket = socket;
+        _gateway = gateway;
+        _logger = logger;
+        _session = gateway.Clients.Open(socket.RemoteEndPoint, socket.LocalEndPoint);
+    }
+
+    public ClientSession Session => _session;
+
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        await using var stream = new NetworkStream(_socket, ownsSocket: true);
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 65536));
+        var writer = PipeWriter.Create(stream);
+        try
+        {
+            while (!cancellation.IsCancellationRequested)
+            {
+                var result = await reader.ReadAsync(cancellation);
+                var buffer = result.Buffer;
+                string? protocolError = ParseCommands(buffer, out var consumed, out bool hitLimit);
+                reader.AdvanceTo(consumed, hitLimit ? consumed : buffer.End);
+
+                await ExecuteAsync();
+                if (protocolError is not null)
+                {
+                    _out.WriteError("ERR " + protocolError);
+                    _session.CloseRequested = true;
+                }
+                if (_out.Length > 0)
+                {
+                    await writer.WriteAsync(_out.WrittenMemory, cancellation);
+                    _out.Reset();
+                }
+                if (_session.CloseRequested || result.IsCompleted) break;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            _logger.LogDebug("Connection {Id} ended: {Message}", _session.Id, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Connection {Id} failed", _session.Id);
+        }
+        finally
+        {
+            _gateway.Clients.Close(_session);
+            await reader.CompleteAsync();
+            await writer.CompleteAsync();
+        }
+    }
+
+    private string? ParseCommands(ReadOnlySequence<byte> buffer, out SequencePosition consumed, out bool hitLimit)
+    {
+        _commands.Clear();
+        hitLimit = false;
+        var sequence = new SequenceReader<byte>(buffer);
+        string? error = null;
+        while (true)
+        {
+            if (_commands.Count >= _gateway.Options.MaxPipelineDepth)
+            {
+                hitLimit = sequence.Remaining > 0;
+                break;
+            }
+            var status = RespRequestParser.TryParse(ref sequence, out var command, out error);
+            if (status == ParseStatus.Command)
+            {
+                if (command.Length > 0) _commands.Add(command);
+                continue;
+            }
+            break;
+        }
+        consumed = sequence.Position;
+        return error;
+    }
+
+    /// <summary>Runs the parsed commands and writes every reply, in order, to the output buffer.</summary>
+    private async Task ExecuteAsync()
+    {
+        foreach (var args in _commands)
+        {
+            if (_session.CloseRequested) break;
+            _session.LastInteraction = DateTime.UtcNow;
+            var spec = CommandTable.Resolve(args, out var error);
+            if (spec is null)
+            {
+                Immediate(w => w.WriteError(error!));
+                continue;
+            }
+            _session.LastCommand = spec.Name;
+            _gateway.Stats.CommandProcessed();
+            switch (spec.Routing)
+            {
+                case CommandRouting.Slot:
+                    RouteToSlot(spec, args);
+                    break;
+                case CommandRouting.SplitBySlot:
+                    RouteSplit(spec, args);
+                    break;
+                case CommandRouting.AllSlots:
+                    await DrainAsync();
+                    await _gateway.FanOut.ExecuteAsync(spec, args, _session.Protocol, _out);
+                    break;
+                default:
+                    await DrainAsync();
+                    await _gateway.Connection.ExecuteAsync(spec, args, _session, _out);
+                    break;
+            }
+        }
+        await DrainAsync();
+    }
+
+    private void RouteToSlot(CommandSpec spec, byte[][] args)
+    {
+        int slot = SlotRouter.SlotOf(spec, args, _keyScratch, out var error);
+        if (error is not null)
+        {
+            Immediate(w => w.WriteError(error));
+            return;
+        }
+        if (slot < 0) slot = 0; // keyless commands routed to a slot (none yet) run on slot 0
+        AddToBatch(slot, args);
+    }
+
+    private void RouteSplit(CommandSpec spec, byte[][] args)
+    {
+        _keyScratch.Clear();
+        spec.Keys.Collect(args, _keyScratch);
+        var groups = new SortedDictionary<int, List<int>>();
+        foreach (int index in _keyScratch)
+        {
+            int slot = HashSlot.Of(args[index]);
+            if (!groups.TryGetValue(slot, out var list)) groups[slot] = list = [];
+            list.Add(index);
+        }
+        if (groups.Count == 1)
+        {
+            AddToBatch(groups.Keys.First(), args);
+            return;
+        }
+        FlushBatch();
+        var parts = new List<(List<int> Indexes, Task<byte[]> Reply)>();
+        byte protocol = (byte)_session.Protocol;
+        foreach (var (slot, indexes) in groups)
+        {
+            var sub = new byte[indexes.Count + 1][];
+            sub[0] = args[0];
+            for (int i = 0; i < indexes.Count; i++) sub[i + 1] = args[indexes[i]];
+            parts.Add((indexes, CallSlot(slot, [sub], protocol)));
+        }
+        _pending.Add(new Pending(1, MergeSplit(spec, args.Length - 1, parts)));
+    }
+
+    private static async Task<byte[]> MergeSplit(CommandSpec spec, int keyCount, List<(List<int> Indexes, Task<byte[]> Reply)> parts)
+    {
+        var replies = new byte[parts.Count][];
+        for (int i = 0; i < parts.Count; i++) replies[i] = await parts[i].Reply;
+        foreach (var reply in replies)
+            if (RespReplyReader.IsError(reply, 0)) return reply;
+        return spec.Response == ResponsePolicy.AggSum
+            ? ReplyMerger.Sum(replies)
+            : ReplyMerger.ScatterArrays(keyCount, parts.Select(p => p.Indexes).ToList(), replies);
+    }
+
+    private void AddToBatch(int slot, byte[][] args)
+    {
+        if (slot != _batchSlot) FlushBatch();
+        _batchSlot = slot;
+        _batch.Add(args);
+    }
+
+    private void FlushBatch()
+    {
+        if (_batch.Count == 0) return;
+        var commands = _batch.ToArray();
+        _batch.Clear();
+        _pending.Add(new Pending(commands.Length, CallSlot(_batchSlot, commands, (byte)_session.Protocol)));
+        _batchSlot = -1;
+    }
+
+    private Task<byte[]> CallSlot(int slot, byte[][][] commands, byte protocol)
+    {
+        var batch = new ShardBatch { Commands = commands, Protocol = protocol };
+        var previous = _inFlight.GetValueOrDefault(slot);
+        var call = previous is null || previous.IsCompleted
+            ? _gateway.Invoke(slot, batch)
+            : CallAfter(previous, slot, batch);
+        _inFlight[slot] = call;
+        return call;
+    }
+
+    private async Task<byte[]> CallAfter(Task previous, int slot, ShardBatch batch)
+    {
+        try { await previous; } catch { /* its own reply carries the failure */ }
+        return await _gateway.Invoke(slot, batch);
+    }
+
+    private void Immediate(Action<RespWriter> write)
+    {
+        FlushBatch();
+        if (_pending.Count == 0)
+        {
+            write(_out);
+            return;
+        }
+        var w = new RespWriter(_session.Protocol, 64);
+        write(w);
+        _pending.Add(new Pending(1, Task.FromResult(w.ToArray())));
+    }
+
+    /// <summary>Waits for every call in flight and writes their replies in request order.</summary>
+    private async Task DrainAsync()
+    {
+        FlushBatch();
+        foreach (var pending in _pending)
+        {
+            try
+            {
+                _out.WriteRaw(await pending.Reply);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Shard call failed for connection {Id}", _session.Id);
+                for (int i = 0; i < pending.Count; i++) _out.WriteError("ERR " + ex.GetBaseException().Message.Split('\n')[0]);
+            }
+        }
+        _pending.Clear();
+        _inFlight.Clear();
+    }
+
+    private readonly record struct Pending(int Count, Task<byte[]> Reply);
+}

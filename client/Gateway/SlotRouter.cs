@@ -1,0 +1,47 @@
+using Orleans.Runtime;
+using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Commands;
+
+namespace OrleansLua.Client.Gateway;
+
+/// <summary>Maps keys to slots and slots to shard grain references; finds the slots that hold data.</summary>
+public sealed class SlotRouter(IGrainFactory grains)
+{
+    public const string CrossSlotError = "CROSSSLOT Keys in request don't hash to the same slot";
+
+    private readonly IShardGrain?[] _shards = new IShardGrain?[HashSlot.Count];
+
+    public IShardGrain Shard(int slot) => _shards[slot] ??= grains.GetGrain<IShardGrain>(slot);
+
+    /// <summary>
+    /// The single slot of a command's keys: -1 if it has none, or an error (CROSSSLOT, bad key count).
+    /// </summary>
+    public static int SlotOf(CommandSpec spec, byte[][] args, List<int> scratch, out string? error)
+    {
+        scratch.Clear();
+        error = spec.Keys.Collect(args, scratch);
+        if (error is not null) return -1;
+        int slot = -1;
+        foreach (int index in scratch)
+        {
+            int s = HashSlot.Of(args[index]);
+            if (slot == -1) slot = s;
+            else if (s != slot)
+            {
+                error = CrossSlotError;
+                return -1;
+            }
+        }
+        return slot;
+    }
+
+    /// <summary>Slots whose shard grain is active anywhere in the cluster, ascending: only they can hold keys.</summary>
+    public async Task<int[]> ActiveSlotsAsync()
+    {
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var ids = await management.GetActiveGrains(GrainType.Create(ShardGrainType.Name));
+        var slots = ids.Select(id => (int)id.GetIntegerKey()).Where(s => s is >= 0 and < HashSlot.Count).Distinct().ToArray();
+        Array.Sort(slots);
+        return slots;
+    }
+}

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using OrleansLua.Client.Gateway;
+
+// The standalone gateway: an Orleans client process that serves RESP, for deployments that scale
+// the front tier apart from the silos. Co-hosting in the silo is the default and ~4× faster.
+var builder = Host.CreateApplicationBuilder(args);
+builder.Configuration.AddCommandLine(args, GatewayServiceCollectionExtensions.SwitchMappings);
+int siloGatewayPort = builder.Configuration.GetValue("Orleans:GatewayPort", 30000);
+builder.UseOrleansClient(client => client.UseLocalhostClustering(siloGatewayPort));
+builder.Services.AddRespGateway(builder.Configuration);
+await builder.Build().RunAsync();

@@ -1,0 +1,155 @@
+namespace OrleansLua.GrainInterfaces.Commands;
+
+/// <summary>Redis command flags (COMMAND INFO spells them in lower case).</summary>
+[Flags]
+public enum CommandFlags
+{
+    None = 0,
+    Write = 1 << 0,
+    ReadOnly = 1 << 1,
+    DenyOom = 1 << 2,
+    Admin = 1 << 3,
+    PubSub = 1 << 4,
+    NoScript = 1 << 5,
+    Blocking = 1 << 6,
+    Loading = 1 << 7,
+    Stale = 1 << 8,
+    SkipMonitor = 1 << 9,
+    SkipSlowlog = 1 << 10,
+    Fast = 1 << 11,
+    NoAuth = 1 << 12,
+    MayReplicate = 1 << 13,
+    NoMandatoryKeys = 1 << 14,
+    NoMulti = 1 << 15,
+    MovableKeys = 1 << 16,
+    AllowBusy = 1 << 17,
+}
+
+/// <summary>Where the gateway sends a command.</summary>
+public enum CommandRouting
+{
+    /// <summary>Answered by the gateway connection itself (PING, HELLO, CLIENT, INFO…).</summary>
+    Connection,
+    /// <summary>All keys must hash to one slot (else CROSSSLOT); runs in that slot's shard grain.</summary>
+    Slot,
+    /// <summary>Keys are grouped per slot, each group runs in its grain, replies are merged (MGET, DEL…).</summary>
+    SplitBySlot,
+    /// <summary>Runs in every slot that holds keys; replies are merged (DBSIZE, KEYS, FLUSHALL…).</summary>
+    AllSlots,
+}
+
+/// <summary>How replies of a split or fanned-out command are merged (Redis's response_policy tip).</summary>
+public enum ResponsePolicy
+{
+    None,
+    /// <summary>Integer replies are added up.</summary>
+    AggSum,
+    /// <summary>Array replies are concatenated (in key order for split commands).</summary>
+    Concat,
+    /// <summary>Every part must answer OK; the first error wins.</summary>
+    AllSucceeded,
+    /// <summary>The gateway has its own merge (SCAN, RANDOMKEY).</summary>
+    Special,
+}
+
+/// <summary>
+/// One command's shape: the single source for arity checks, key extraction, routing, script
+/// permissions and COMMAND output.
+/// </summary>
+public sealed class CommandSpec
+{
+    public required string Name { get; init; }
+    /// <summary>Redis arity: positive = exact argument count (name included), negative = at least.</summary>
+    public required int Arity { get; init; }
+    public required CommandFlags Flags { get; init; }
+    public required KeySpec Keys { get; init; }
+    public required CommandRouting Routing { get; init; }
+    public ResponsePolicy Response { get; init; }
+    /// <summary>Redis command group (string, generic, connection, server, cluster, scripting…).</summary>
+    public required string Group { get; init; }
+    public required string Summary { get; init; }
+    public required string Since { get; init; }
+    public IReadOnlyList<CommandSpec> Subcommands { get; init; } = [];
+    /// <summary>Dense index, for handler tables.</summary>
+    public int Id { get; internal set; }
+    /// <summary>Lower-case full name; subcommands are "container|sub".</summary>
+    public string FullName => Name;
+    public bool IsSubcommand => Name.Contains('|');
+
+    public bool Has(CommandFlags flag) => (Flags & flag) != 0;
+
+    public bool ArityOk(int argCount) => Arity >= 0 ? argCount == Arity : argCount >= -Arity;
+
+    public string ArityError => $"ERR wrong number of arguments for '{Name}' command";
+
+    public IEnumerable<string> FlagNames()
+    {
+        foreach (var (flag, name) in CommandFlagNames.All)
+            if ((Flags & flag) != 0) yield return name;
+    }
+
+    /// <summary>ACL categories derived from flags and group, as Redis assigns them.</summary>
+    public IEnumerable<string> AclCategories()
+    {
+        if (Has(CommandFlags.Write)) yield return "@write";
+        if (Has(CommandFlags.ReadOnly)) yield return "@read";
+        if (Has(CommandFlags.Admin)) { yield return "@admin"; yield return "@dangerous"; }
+        if (Has(CommandFlags.PubSub)) yield return "@pubsub";
+        if (Has(CommandFlags.Fast)) yield return "@fast"; else yield return "@slow";
+        if (Has(CommandFlags.Blocking)) yield return "@blocking";
+        string? groupCategory = Group switch
+        {
+            "string" => "@string",
+            "generic" => "@keyspace",
+            "connection" => "@connection",
+            "scripting" => "@scripting",
+            "hash" => "@hash",
+            "list" => "@list",
+            "set" => "@set",
+            "sorted-set" => "@sortedset",
+            "stream" => "@stream",
+            "transactions" => "@transaction",
+            _ => null,
+        };
+        if (groupCategory is not null) yield return groupCategory;
+    }
+
+    /// <summary>Redis command tips (request/response policy) for COMMAND INFO and DOCS.</summary>
+    public IEnumerable<string> Tips()
+    {
+        if (Routing == CommandRouting.SplitBySlot) yield return "request_policy:multi_shard";
+        if (Routing == CommandRouting.AllSlots) yield return "request_policy:all_shards";
+        switch (Response)
+        {
+            case ResponsePolicy.AggSum: yield return "response_policy:agg_sum"; break;
+            case ResponsePolicy.AllSucceeded: yield return "response_policy:all_succeeded"; break;
+            case ResponsePolicy.Special: yield return "response_policy:special"; break;
+        }
+    }
+}
+
+internal static class CommandFlagNames
+{
+    public static readonly (CommandFlags Flag, string Name)[] All =
+    [
+        (CommandFlags.Write, "write"), (CommandFlags.ReadOnly, "readonly"), (CommandFlags.DenyOom, "denyoom"),
+        (CommandFlags.Admin, "admin"), (CommandFlags.PubSub, "pubsub"), (CommandFlags.NoScript, "noscript"),
+        (CommandFlags.Blocking, "blocking"), (CommandFlags.Loading, "loading"), (CommandFlags.Stale, "stale"),
+        (CommandFlags.SkipMonitor, "skip_monitor"), (CommandFlags.SkipSlowlog, "skip_slowlog"),
+        (CommandFlags.Fast, "fast"), (CommandFlags.NoAuth, "no_auth"), (CommandFlags.MayReplicate, "may_replicate"),
+        (CommandFlags.NoMandatoryKeys, "no_mandatory_keys"), (CommandFlags.NoMulti, "no_multi"),
+        (CommandFlags.MovableKeys, "movablekeys"), (CommandFlags.AllowBusy, "allow_busy"),
+    ];
+
+    public static CommandFlags Parse(string text)
+    {
+        var flags = CommandFlags.None;
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var match = Array.Find(All, f => f.Name == word);
+            if (match.Name is null) throw new ArgumentException($"Unknown command flag '{word}'");
+            flags |= match.Flag;
+        }
+        return flags;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Collections.Frozen;
+
+namespace OrleansLua.GrainInterfaces.Commands;
+
+/// <summary>
+/// Every command OrleansLua knows, declared once. Arity checks, key extraction, routing,
+/// CROSSSLOT checks, script permissions and COMMAND output all read this table.
+/// </summary>
+public static partial class CommandTable
+{
+    public static readonly IReadOnlyList<CommandSpec> All = Build();
+
+    private static readonly FrozenDictionary<string, CommandSpec> ByName =
+        All.ToFrozenDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+
+    private static readonly FrozenDictionary<string, CommandSpec>.AlternateLookup<ReadOnlySpan<char>> ByNameSpan =
+        ByName.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>All commands and subcommands, indexed by <see cref="CommandSpec.Id"/>.</summary>
+    public static readonly IReadOnlyList<CommandSpec> ById = BuildIds();
+
+    public static CommandSpec? Find(string name) => ByName.GetValueOrDefault(name);
+
+    public static CommandSpec? Find(ReadOnlySpan<byte> name)
+    {
+        if (name.Length == 0 || name.Length > 64) return null;
+        Span<char> chars = stackalloc char[name.Length];
+        for (int i = 0; i < name.Length; i++) chars[i] = (char)name[i];
+        return ByNameSpan.TryGetValue(chars, out var spec) ? spec : null;
+    }
+
+    /// <summary>The subcommand of a container command (CLIENT SETNAME → client|setname), or null.</summary>
+    public static CommandSpec? FindSubcommand(CommandSpec container, ReadOnlySpan<byte> sub)
+    {
+        foreach (var s in container.Subcommands)
+        {
+            var subName = s.Name.AsSpan(container.Name.Length + 1);
+            if (subName.Length != sub.Length) continue;
+            bool equal = true;
+            for (int i = 0; i < sub.Length && equal; i++)
+                equal = char.ToLowerInvariant((char)sub[i]) == subName[i];
+            if (equal) return s;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Resolves a request to the spec that governs it, with Redis's error text for unknown
+    /// commands, unknown subcommands and wrong arity.
+    /// </summary>
+    public static CommandSpec? Resolve(byte[][] args, out string? error)
+    {
+        error = null;
+        var spec = Find(args[0]);
+        if (spec is null)
+        {
+            error = UnknownCommandError(args);
+            return null;
+        }
+        if (!spec.ArityOk(args.Length))
+        {
+            error = spec.ArityError;
+            return null;
+        }
+        if (spec.Subcommands.Count == 0) return spec;
+        var sub = FindSubcommand(spec, args[1]);
+        if (sub is null)
+        {
+            error = $"ERR unknown subcommand '{Truncate(args[1])}'. Try {spec.Name.ToUpperInvariant()} HELP.";
+            return null;
+        }
+        if (!sub.ArityOk(args.Length))
+        {
+            error = sub.ArityError;
+            return null;
+        }
+        return sub;
+    }
+
+    public static string UnknownCommandError(byte[][] args)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append("ERR unknown command '").Append(Truncate(args[0])).Append("', with args beginning with: ");
+        for (int i = 1; i < args.Length && sb.Length < 1024; i++)
+            sb.Append('\'').Append(Truncate(args[i])).Append("' ");
+        return sb.ToString();
+    }
+
+    /// <summary>Redis quotes at most 128 bytes of a name in error messages.</summary>
+    private static string Truncate(byte[] value) =>
+        System.Text.Encoding.UTF8.GetString(value, 0, Math.Min(value.Length, 128));
+
+    private static CommandSpec[] BuildIds()
+    {
+        var list = new List<CommandSpec>();
+        foreach (var c in All)
+        {
+            list.Add(c);
+            list.AddRange(c.Subcommands);
+        }
+        for (int i = 0; i < list.Count; i++) list[i].Id = i;
+        return list.ToArray();
+    }
+
+    private static CommandSpec Cmd(string name, int arity, string flags, KeySpec keys, CommandRouting routing,
+        string group, string since, string summary, ResponsePolicy response = ResponsePolicy.None,
+        CommandSpec[]? subcommands = null) => new()
+    {
+        Name = name,
+        Arity = arity,
+        Flags = CommandFlagNames.Parse(flags) | (keys.IsMovable ? CommandFlags.MovableKeys : CommandFlags.None),
+        Keys = keys,
+        Routing = routing,
+        Response = response,
+        Group = group,
+        Since = since,
+        Summary = summary,
+        Subcommands = subcommands ?? [],
+    };
+
+    private static KeySpec Keys(int first, int last, int step) => new RangeKeys(first, last, step);
+    private static KeySpec NoKeys => KeySpec.None;
+    private static KeySpec OneKey => new RangeKeys(1, 1, 1);
+}

@@ -1,0 +1,51 @@
+namespace OrleansLua.GrainInterfaces.Commands;
+
+/// <summary>Where a command's keys are among its arguments (argument 0 is the command name).</summary>
+public abstract class KeySpec
+{
+    public static readonly KeySpec None = new RangeKeys(0, 0, 0);
+
+    /// <summary>Legacy (first, last, step) of COMMAND INFO; (0,0,0) for movable keys.</summary>
+    public abstract (int First, int Last, int Step) Legacy { get; }
+
+    public virtual bool IsMovable => false;
+
+    /// <summary>Adds the argument indexes that are keys. Returns an error reply text for malformed key counts.</summary>
+    public abstract string? Collect(byte[][] args, List<int> keyIndexes);
+}
+
+/// <summary>Keys at first..last (negative last counts from the end) every step arguments.</summary>
+public sealed class RangeKeys(int first, int last, int step) : KeySpec
+{
+    public override (int First, int Last, int Step) Legacy => (first, last, step);
+
+    public override string? Collect(byte[][] args, List<int> keyIndexes)
+    {
+        if (first == 0) return null;
+        int end = last < 0 ? args.Length + last : Math.Min(last, args.Length - 1);
+        for (int i = first; i <= end; i += step) keyIndexes.Add(i);
+        return null;
+    }
+}
+
+/// <summary>
+/// A count argument followed by that many keys (EVAL script numkeys key…), with Redis's error
+/// wording for a bad count.
+/// </summary>
+public sealed class CountedKeys(int countIndex, string negativeError, string tooManyError) : KeySpec
+{
+    public int CountIndex => countIndex;
+
+    public override (int First, int Last, int Step) Legacy => (0, 0, 0);
+    public override bool IsMovable => true;
+
+    public override string? Collect(byte[][] args, List<int> keyIndexes)
+    {
+        if (!Protocol.RespNumbers.TryParseInt64(args[countIndex], out long count))
+            return "ERR value is not an integer or out of range";
+        if (count < 0) return negativeError;
+        if (count > args.Length - countIndex - 1) return tooManyError;
+        for (int i = 0; i < count; i++) keyIndexes.Add(countIndex + 1 + i);
+        return null;
+    }
+}

@@ -1,0 +1,32 @@
+using OrleansLua.Protocol;
+using KeyspaceStore = OrleansLua.Grains.Keyspace.Keyspace;
+
+namespace OrleansLua.Grains.Commands;
+
+/// <summary>What a command implementation sees: the slot's keys, its arguments, the clock and where to reply.</summary>
+public sealed class CommandContext(KeyspaceStore keys, IReplyWriter reply)
+{
+    public KeyspaceStore Keys { get; } = keys;
+    public IReplyWriter Reply { get; set; } = reply;
+    public byte[][] Args { get; set; } = [];
+    /// <summary>Unix milliseconds; frozen for the duration of a script.</summary>
+    public long Now { get; set; }
+}
+
+/// <summary>Redis's exact error texts, shared by command implementations.</summary>
+public static class Errors
+{
+    public const string WrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
+    public const string NotInteger = "ERR value is not an integer or out of range";
+    public const string NotFloat = "ERR value is not a valid float";
+    public const string Syntax = "ERR syntax error";
+    public const string NoSuchKey = "ERR no such key";
+    public const string Overflow = "ERR increment or decrement would overflow";
+    public const string NaNOrInfinity = "ERR increment would produce NaN or Infinity";
+    public const string StringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+    public const string OffsetOutOfRange = "ERR offset is out of range";
+
+    public static string InvalidExpire(string command) => $"ERR invalid expire time in '{command}' command";
+}
+
+public delegate void CommandHandler(CommandContext ctx);

@@ -1,0 +1,247 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+
+namespace OrleansLua.Protocol;
+
+/// <summary>Encodes replies into a growable buffer for one protocol version.</summary>
+public sealed class RespWriter : IReplyWriter, IBufferWriter<byte>
+{
+    private byte[] _buffer;
+    private int _length;
+
+    public RespWriter(RespProtocol protocol, int initialCapacity = 256)
+    {
+        Protocol = protocol;
+        _buffer = new byte[initialCapacity];
+    }
+
+    public RespProtocol Protocol { get; set; }
+    public int Length => _length;
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
+    public byte[] ToArray() => WrittenSpan.ToArray();
+    public void Reset() => _length = 0;
+
+    public void WriteSimpleString(string value) => WriteLine((byte)'+', value);
+
+    public void WriteOk() => WriteRaw("+OK\r\n"u8);
+
+    public void WriteError(string message)
+    {
+        // An error reply is one line: Redis replaces newlines so the frame stays valid.
+        WriteLine((byte)'-', message.Contains('\n') || message.Contains('\r')
+            ? message.Replace('\r', ' ').Replace('\n', ' ') : message);
+    }
+
+    public void WriteInteger(long value)
+    {
+        var span = Reserve(22);
+        span[0] = (byte)':';
+        Utf8Formatter.TryFormat(value, span[1..], out int n);
+        span[1 + n] = (byte)'\r';
+        span[2 + n] = (byte)'\n';
+        _length += n + 3;
+    }
+
+    public void WriteBulk(ReadOnlySpan<byte> value)
+    {
+        WritePrefixed((byte)'$', value.Length);
+        value.CopyTo(Reserve(value.Length + 2));
+        _length += value.Length;
+        WriteCrlf();
+    }
+
+    public void WriteBulkString(string value)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (max <= 256)
+        {
+            Span<byte> tmp = stackalloc byte[max];
+            WriteBulk(tmp[..Encoding.UTF8.GetBytes(value, tmp)]);
+        }
+        else
+        {
+            WriteBulk(Encoding.UTF8.GetBytes(value));
+        }
+    }
+
+    public void WriteNull()
+    {
+        if (Protocol == RespProtocol.Resp3) WriteRaw("_\r\n"u8);
+        else WriteRaw("$-1\r\n"u8);
+    }
+
+    public void WriteNullArray()
+    {
+        if (Protocol == RespProtocol.Resp3) WriteRaw("_\r\n"u8);
+        else WriteRaw("*-1\r\n"u8);
+    }
+
+    public void WriteArrayHeader(int count) => WritePrefixed((byte)'*', count);
+
+    public void WriteSetHeader(int count) =>
+        WritePrefixed(Protocol == RespProtocol.Resp3 ? (byte)'~' : (byte)'*', count);
+
+    public void WriteMapHeader(int pairs)
+    {
+        if (Protocol == RespProtocol.Resp3) WritePrefixed((byte)'%', pairs);
+        else WritePrefixed((byte)'*', pairs * 2);
+    }
+
+    public void WriteDouble(double value)
+    {
+        string text = RespNumbers.FormatDouble(value);
+        if (Protocol == RespProtocol.Resp3) WriteLine((byte)',', text);
+        else WriteBulkString(text);
+    }
+
+    public void WriteBoolean(bool value)
+    {
+        if (Protocol == RespProtocol.Resp3) WriteRaw(value ? "#t\r\n"u8 : "#f\r\n"u8);
+        else WriteInteger(value ? 1 : 0);
+    }
+
+    public void WriteVerbatim(string text)
+    {
+        if (Protocol == RespProtocol.Resp2)
+        {
+            WriteBulkString(text);
+            return;
+        }
+        byte[] body = Encoding.UTF8.GetBytes(text);
+        WritePrefixed((byte)'=', body.Length + 4);
+        WriteRaw("txt:"u8);
+        WriteRaw(body);
+        WriteCrlf();
+    }
+
+    /// <summary>Appends bytes that are already RESP (e.g. a reply produced by a shard grain).</summary>
+    public void WriteRaw(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(Reserve(bytes.Length));
+        _length += bytes.Length;
+    }
+
+    private void WriteLine(byte prefix, string text)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(text.Length) + 3;
+        var span = Reserve(max);
+        span[0] = prefix;
+        int n = Encoding.UTF8.GetBytes(text, span[1..]);
+        span[1 + n] = (byte)'\r';
+        span[2 + n] = (byte)'\n';
+        _length += n + 3;
+    }
+
+    private void WritePrefixed(byte prefix, long number)
+    {
+        var span = Reserve(24);
+        span[0] = prefix;
+        Utf8Formatter.TryFormat(number, span[1..], out int n);
+        span[1 + n] = (byte)'\r';
+        span[2 + n] = (byte)'\n';
+        _length += n + 3;
+    }
+
+    private void WriteCrlf()
+    {
+        var span = Reserve(2);
+        span[0] = (byte)'\r';
+        span[1] = (byte)'\n';
+        _length += 2;
+    }
+
+    private Span<byte> Reserve(int size)
+    {
+        if (_buffer.Length - _length < size)
+        {
+            int newSize = Math.Max(_buffer.Length * 2, _length + size);
+            Array.Resize(ref _buffer, newSize);
+        }
+        return _buffer.AsSpan(_length);
+    }
+
+    void IBufferWriter<byte>.Advance(int count) => _length += count;
+    Memory<byte> IBufferWriter<byte>.GetMemory(int sizeHint)
+    {
+        Reserve(Math.Max(sizeHint, 16));
+        return _buffer.AsMemory(_length);
+    }
+    Span<byte> IBufferWriter<byte>.GetSpan(int sizeHint) => Reserve(Math.Max(sizeHint, 16));
+}
+
+/// <summary>Number text exactly as Redis prints and parses it.</summary>
+public static class RespNumbers
+{
+    /// <summary>Shortest round-trip form; inf/-inf/nan spelled as Redis does.</summary>
+    public static string FormatDouble(double value)
+    {
+        if (double.IsPositiveInfinity(value)) return "inf";
+        if (double.IsNegativeInfinity(value)) return "-inf";
+        if (double.IsNaN(value)) return "nan";
+        return value.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Parses a signed 64-bit integer the way Redis's string2ll does: no spaces, no '+', no leading zeros.</summary>
+    public static bool TryParseInt64(ReadOnlySpan<byte> text, out long value)
+    {
+        value = 0;
+        if (text.Length == 0 || text.Length > 20) return false;
+        if (text.Length == 1 && text[0] == (byte)'0') return true;
+        int i = 0;
+        bool negative = false;
+        if (text[0] == (byte)'-')
+        {
+            negative = true;
+            i = 1;
+            if (text.Length == 1) return false;
+        }
+        if (text[i] < (byte)'1' || text[i] > (byte)'9') return false;
+        ulong acc = 0;
+        for (; i < text.Length; i++)
+        {
+            uint d = (uint)(text[i] - '0');
+            if (d > 9) return false;
+            if (acc > (ulong.MaxValue - d) / 10) return false;
+            acc = acc * 10 + d;
+        }
+        if (negative)
+        {
+            if (acc > (ulong)long.MaxValue + 1) return false;
+            value = (long)(0 - acc);
+        }
+        else
+        {
+            if (acc > long.MaxValue) return false;
+            value = (long)acc;
+        }
+        return true;
+    }
+
+    /// <summary>Parses a float as Redis's strtold-based parsing accepts it (no spaces, inf allowed, nan refused).</summary>
+    public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        if (text.Length == 0 || text.Length > 5000) return false;
+        if (IsSpace(text[0]) || IsSpace(text[^1])) return false;
+        Span<char> chars = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
+        for (int i = 0; i < text.Length; i++) chars[i] = (char)text[i];
+        if (chars.Equals("inf", StringComparison.OrdinalIgnoreCase) || chars.Equals("+inf", StringComparison.OrdinalIgnoreCase)
+            || chars.Equals("infinity", StringComparison.OrdinalIgnoreCase) || chars.Equals("+infinity", StringComparison.OrdinalIgnoreCase))
+        {
+            value = double.PositiveInfinity;
+            return true;
+        }
+        if (chars.Equals("-inf", StringComparison.OrdinalIgnoreCase) || chars.Equals("-infinity", StringComparison.OrdinalIgnoreCase))
+        {
+            value = double.NegativeInfinity;
+            return true;
+        }
+        if (!double.TryParse(chars, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return false;
+        return !double.IsNaN(value);
+    }
+
+    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\v' or (byte)'\f';
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Configuration;
+using OrleansLua.Client.Gateway;
+
+namespace OrleansLua.Silo;
+
+/// <summary>How a silo is set up from configuration and the command line.</summary>
+public static class SiloConfiguration
+{
+    public static readonly Dictionary<string, string> SwitchMappings = new(GatewayServiceCollectionExtensions.SwitchMappings)
+    {
+        ["--silo-port"] = "Orleans:SiloPort",
+        ["--gateway-port"] = "Orleans:GatewayPort",
+    };
+
+    public static void Configure(ISiloBuilder silo, IConfiguration configuration)
+    {
+        int siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
+        int gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
+        silo.UseLocalhostClustering(siloPort, gatewayPort);
+    }
+}
