@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using OrleansLua.Client.Gateway;
+using Xunit;
+
+namespace OrleansLua.Tests.Infrastructure;
+
+/// <summary>
+/// A real 2-silo Orleans cluster (TestingHost, in-process) with the RESP gateway co-hosted in each
+/// silo on its own loopback port. Shared by every end-to-end test class.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public TestCluster Cluster { get; private set; } = null!;
+    /// <summary>Gateway ports, one per silo.</summary>
+    public int[] Ports { get; private set; } = [];
+    public int Port => Ports[0];
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(2);
+        builder.AddSiloBuilderConfigurator<GatewaySiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        Ports = Cluster.Silos
+            .Select(s => ((InProcessSiloHandle)s).SiloHost.Services.GetRequiredService<RespServer>().Port)
+            .ToArray();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+
+    private sealed class GatewaySiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) =>
+            siloBuilder.Services.AddRespGateway(configure: o => o.Port = 0);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace OrleansLua.Tests.Infrastructure;
+
+/// <summary>Runs the real redis-cli binary against a gateway.</summary>
+public static class RedisCli
+{
+    public static (string Output, int ExitCode) Run(int port, string[] args, string? stdin = null)
+    {
+        var psi = new ProcessStartInfo("redis-cli")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("-p");
+        psi.ArgumentList.Add(port.ToString());
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("redis-cli did not start");
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+            process.StandardInput.Close();
+        }
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(30_000))
+        {
+            process.Kill();
+            throw new TimeoutException("redis-cli timed out");
+        }
+        return (output.Result + error.Result, process.ExitCode);
+    }
+
+    public static string Exec(int port, params string[] args) => Run(port, args).Output;
+}
