@@ -14,6 +14,9 @@ public interface IShardGrain : IGrainWithIntegerKey
 
     /// <summary>Key and TTL counts for INFO keyspace.</summary>
     Task<SlotStats> Stats();
+
+    /// <summary>SCRIPT FLUSH reached this slot's silo: drop its local script cache up to <paramref name="epoch"/>.</summary>
+    Task FlushScripts(long epoch);
 }
 
 [GenerateSerializer, Immutable]

@@ -4,6 +4,7 @@ using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
 using OrleansLua.Grains.Commands;
 using OrleansLua.Grains.Keyspace;
+using OrleansLua.Grains.Scripting;
 using OrleansLua.Protocol;
 using KeyspaceStore = OrleansLua.Grains.Keyspace.Keyspace;
 
@@ -25,15 +26,33 @@ public sealed class ShardGrain : Grain, IShardGrain
     private readonly RespWriter _writer = new(RespProtocol.Resp2, 1024);
     private readonly CommandContext _context;
     private readonly ILogger<ShardGrain> _logger;
+    private readonly ScriptHost _scripts;
     private IGrainTimer? _expiryTimer;
+    private int _slot;
 
-    public ShardGrain(ILogger<ShardGrain> logger)
+    public ShardGrain(ILogger<ShardGrain> logger, ScriptHost scripts)
     {
         _logger = logger;
+        _scripts = scripts;
         _context = new CommandContext(_keys, _writer);
     }
 
-    public Task<byte[]> Execute(ShardBatch batch)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _slot = (int)this.GetPrimaryKeyLong();
+        return Task.CompletedTask;
+    }
+
+    public Task<byte[]> Execute(ShardBatch batch) =>
+        _scripts.NeedsPreparation(batch.Commands) ? ExecuteAfterPreparing(batch) : Task.FromResult(ExecuteBatch(batch));
+
+    private async Task<byte[]> ExecuteAfterPreparing(ShardBatch batch)
+    {
+        await _scripts.PrepareAsync(batch.Commands);
+        return ExecuteBatch(batch);
+    }
+
+    private byte[] ExecuteBatch(ShardBatch batch)
     {
         _writer.Reset();
         _writer.Protocol = (RespProtocol)batch.Protocol;
@@ -45,7 +64,7 @@ public sealed class ShardGrain : Grain, IShardGrain
             ExecuteOne(_context);
         }
         EnsureExpiryTimer();
-        return Task.FromResult(_writer.ToArray());
+        return _writer.ToArray();
     }
 
     private void ExecuteOne(CommandContext context)
@@ -54,6 +73,11 @@ public sealed class ShardGrain : Grain, IShardGrain
         if (spec is null)
         {
             context.Reply.WriteError(error!);
+            return;
+        }
+        if (ScriptHost.IsScriptCommand(spec))
+        {
+            _scripts.Run(context, spec, _slot, context.Reply);
             return;
         }
         var handler = CommandHandlers.For(spec);
@@ -96,6 +120,12 @@ public sealed class ShardGrain : Grain, IShardGrain
             keys.Add(key);
         }
         return Task.FromResult(new ScanPage { Keys = keys.ToArray(), NextHash = next });
+    }
+
+    public Task FlushScripts(long epoch)
+    {
+        _scripts.Flush(epoch);
+        return Task.CompletedTask;
     }
 
     public Task<SlotStats> Stats()

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using OrleansLua.Client.Gateway;
 using OrleansLua.Silo;
 
 // One OrleansLua silo with the RESP gateway co-hosted (in-silo grain calls are ~4× cheaper than
@@ -8,5 +7,4 @@ using OrleansLua.Silo;
 var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddCommandLine(args, SiloConfiguration.SwitchMappings);
 builder.UseOrleans(silo => SiloConfiguration.Configure(silo, builder.Configuration));
-builder.Services.AddRespGateway(builder.Configuration);
 await builder.Build().RunAsync();

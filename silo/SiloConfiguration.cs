@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using OrleansLua.Client.Gateway;
+using OrleansLua.Grains;
 
 namespace OrleansLua.Silo;
 
@@ -17,5 +18,15 @@ public static class SiloConfiguration
         int siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
         int gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
         silo.UseLocalhostClustering(siloPort, gatewayPort);
+        silo.AddOrleansLua(configuration);
+    }
+
+    /// <summary>The grains' silo services plus the co-hosted RESP gateway (also used by test clusters).</summary>
+    public static ISiloBuilder AddOrleansLua(this ISiloBuilder silo, IConfiguration? configuration = null,
+        Action<GatewayOptions>? configureGateway = null)
+    {
+        silo.Services.AddOrleansLuaGrains();
+        silo.Services.AddRespGateway(configuration, configureGateway);
+        return silo;
     }
 }

@@ -11,6 +11,7 @@ public sealed class ConnectionCommands(GatewayContext gateway, IGrainFactory gra
     public const string RedisVersion = "7.2.4";
 
     private readonly ServerInfo _info = new(gateway, grains);
+    private readonly ScriptCommands _scripts = new(grains, gateway.Router);
 
     public async Task ExecuteAsync(CommandSpec spec, byte[][] args, ClientSession session, RespWriter w)
     {
@@ -18,12 +19,10 @@ public sealed class ConnectionCommands(GatewayContext gateway, IGrainFactory gra
         switch (spec.Name)
         {
             case "ping":
-                if (args.Length > 2) w.WriteError(spec.ArityError);
-                else if (args.Length == 2) w.WriteBulk(args[1]);
-                else w.WriteSimpleString("PONG");
+                KeylessCommands.Ping(args, w);
                 break;
             case "echo":
-                w.WriteBulk(args[1]);
+                KeylessCommands.Echo(args, w);
                 break;
             case "quit":
                 w.WriteOk();
@@ -49,13 +48,8 @@ public sealed class ConnectionCommands(GatewayContext gateway, IGrainFactory gra
                 w.WriteOk();
                 break;
             case "time":
-            {
-                long micros = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
-                w.WriteArrayHeader(2);
-                w.WriteBulkString((micros / 1_000_000).ToString());
-                w.WriteBulkString((micros % 1_000_000).ToString());
+                KeylessCommands.Time(w);
                 break;
-            }
             case "info":
                 w.WriteVerbatim(await _info.RenderAsync(args.Skip(1).Select(a => Encoding.UTF8.GetString(a).ToLowerInvariant()).ToArray()));
                 break;
@@ -67,6 +61,11 @@ public sealed class ConnectionCommands(GatewayContext gateway, IGrainFactory gra
                 break;
             case "config|resetstat":
                 w.WriteOk();
+                break;
+            case "script|load":
+            case "script|exists":
+            case "script|flush":
+                await _scripts.ExecuteAsync(spec, args, w);
                 break;
             case "cluster|keyslot":
                 w.WriteInteger(HashSlot.Of(args[2]));

@@ -8,6 +8,7 @@ public sealed class GatewayContext
 {
     public GatewayContext(IGrainFactory grains, IOptions<GatewayOptions> options, ClientRegistry clients, ServerStats stats)
     {
+        _grains = grains;
         Options = options.Value;
         Clients = clients;
         Stats = stats;
@@ -15,6 +16,8 @@ public sealed class GatewayContext
         FanOut = new FanOutCommands(Router);
         Connection = new ConnectionCommands(this, grains);
     }
+
+    private readonly IGrainFactory _grains;
 
     public GatewayOptions Options { get; }
     public ClientRegistry Clients { get; }
@@ -25,7 +28,9 @@ public sealed class GatewayContext
     /// <summary>The port the listener actually bound (differs from the option when it was 0).</summary>
     public int BoundPort { get; internal set; }
 
-    public Task<byte[]> Invoke(int slot, ShardBatch batch) => Router.Shard(slot).Execute(batch);
+    /// <summary>Runs a batch on a slot's shard grain; slot -1 is a keyless script (stateless worker).</summary>
+    public Task<byte[]> Invoke(int slot, ShardBatch batch) =>
+        slot >= 0 ? Router.Shard(slot).Execute(batch) : _grains.GetGrain<IScriptWorkerGrain>(0).Execute(batch);
 }
 
 /// <summary>Counters for INFO stats.</summary>

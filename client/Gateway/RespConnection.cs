@@ -26,7 +26,8 @@ public sealed class RespConnection
     private readonly List<Pending> _pending = [];
     private readonly Dictionary<int, Task> _inFlight = [];
     private readonly List<byte[][]> _batch = [];
-    private int _batchSlot = -1;
+    private const int NoBatch = int.MinValue;
+    private int _batchSlot = NoBatch;
 
     public RespConnection(Socket socket, GatewayContext gateway, ILogger logger)
     {
@@ -151,8 +152,8 @@ public sealed class RespConnection
             Immediate(w => w.WriteError(error));
             return;
         }
-        if (slot < 0) slot = 0; // keyless commands routed to a slot (none yet) run on slot 0
-        AddToBatch(slot, args);
+        AddToBatch(slot, args); // slot -1: no keys (EVAL … 0), run by a stateless script worker
+
     }
 
     private void RouteSplit(CommandSpec spec, byte[][] args)
@@ -208,7 +209,7 @@ public sealed class RespConnection
         var commands = _batch.ToArray();
         _batch.Clear();
         _pending.Add(new Pending(commands.Length, CallSlot(_batchSlot, commands, (byte)_session.Protocol)));
-        _batchSlot = -1;
+        _batchSlot = NoBatch;
     }
 
     private Task<byte[]> CallSlot(int slot, byte[][][] commands, byte protocol)

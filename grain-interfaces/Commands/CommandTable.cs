@@ -121,4 +121,5 @@ public static partial class CommandTable
     private static KeySpec Keys(int first, int last, int step) => new RangeKeys(first, last, step);
     private static KeySpec NoKeys => KeySpec.None;
     private static KeySpec OneKey => new RangeKeys(1, 1, 1);
+    private static KeySpec ScriptKeys => new CountedKeys(2, "ERR Number of keys can't be negative", "ERR Number of keys can't be greater than number of args");
 }

@@ -51,6 +51,10 @@ public static class CommandHandlers
         ["randomkey"] = KeyCommands.RandomKey,
         ["flushall"] = KeyCommands.FlushAll,
         ["flushdb"] = KeyCommands.FlushAll,
+        // keyless commands scripts may call
+        ["ping"] = c => KeylessCommands.Ping(c.Args, c.Reply),
+        ["echo"] = c => KeylessCommands.Echo(c.Args, c.Reply),
+        ["time"] = c => KeylessCommands.Time(c.Reply),
     };
 
     private static readonly CommandHandler?[] ById = CommandTable.ById.Select(s => ByName.GetValueOrDefault(s.Name)).ToArray();

@@ -77,6 +77,28 @@ public sealed class Keyspace
         return true;
     }
 
+    /// <summary>Puts a key back as it was (rollback): null removes it. Not journaled.</summary>
+    public void Restore(byte[] key, object? value, long expireAt)
+    {
+        if (_keys.TryGetValue(key, out var entry))
+        {
+            if (value is null)
+            {
+                _keys.Remove(key);
+                UntrackVolatile(entry);
+                return;
+            }
+            entry.Value = value;
+        }
+        else
+        {
+            if (value is null) return;
+            entry = new KeyEntry(value);
+            _keys[key] = entry;
+        }
+        ApplyExpiry(key, entry, expireAt);
+    }
+
     /// <summary>Removes every key (FLUSHALL / FLUSHDB).</summary>
     public int Clear()
     {

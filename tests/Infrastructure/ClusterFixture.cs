@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansLua.Client.Gateway;
+using OrleansLua.Silo;
 using Xunit;
 
 namespace OrleansLua.Tests.Infrastructure;
@@ -36,7 +37,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     private sealed class GatewaySiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) =>
-            siloBuilder.Services.AddRespGateway(configure: o => o.Port = 0);
+            siloBuilder.AddOrleansLua(configureGateway: o => o.Port = 0);
     }
 }
 

@@ -1,0 +1,257 @@
+-- OrleansLua script environment, run once per lua_State (Lua 5.4) before any user script.
+-- Builds Redis 7's scripting world: the redis.* API, Lua 5.1 shims, the bit library and a
+-- sandbox whose globals are read-only. C# hands in its callbacks as globals __ol_*; they are
+-- captured here and removed. Returns the handles C# keeps: compile, run, globals, scripts.
+
+local core_call, core_sha1hex, core_log = __ol_call, __ol_sha1hex, __ol_log
+__ol_call, __ol_sha1hex, __ol_log = nil, nil, nil
+
+local real_error, real_pcall, real_tostring, real_load = error, pcall, tostring, load
+local getinfo, sformat, mtype, floor, tointeger = debug.getinfo, string.format, math.type, math.floor, math.tointeger
+local setmetatable, getmetatable, type, select, rawset = setmetatable, getmetatable, type, select, rawset
+
+local readonly_tables = setmetatable({}, { __mode = 'k' })
+local function readonly_error() real_error('Attempt to modify a readonly table', 2) end
+local function readonly(t)
+  local proxy = setmetatable({}, { __index = t, __newindex = readonly_error, __metatable = false })
+  readonly_tables[proxy] = true
+  return proxy
+end
+
+-- Lua 5.1 behaviour that Redis scripts rely on ------------------------------------------------
+
+local function error51(message, level)
+  if type(message) == 'number' then message = real_tostring(message) end
+  level = level or 1
+  if level > 0 then level = level + 1 end
+  return real_error(message, level)
+end
+
+-- Lua 5.1 printed every number with %.14g: 10/2 is "5", not 5.4's "5.0".
+local function tostring51(v)
+  if mtype(v) == 'float' then return sformat('%.14g', v) end
+  return real_tostring(v)
+end
+
+-- Redis's pcall hands the message of a redis.call error (an {err=...} table) to the script as a string.
+local function pcall_result(ok, ...)
+  if ok then return ok, ... end
+  local e = ...
+  if type(e) == 'table' and e.err ~= nil then return false, e.err end
+  return false, e
+end
+local function pcall51(f, ...) return pcall_result(real_pcall(f, ...)) end
+
+local function rawset_checked(t, k, v)
+  if readonly_tables[t] then real_error('Attempt to modify a readonly table', 0) end
+  return rawset(t, k, v)
+end
+
+local globals = {}
+local env = setmetatable({}, { __index = globals, __newindex = readonly_error, __metatable = false })
+readonly_tables[env] = true
+
+local function loadstring51(code, name)
+  if type(code) ~= 'string' then real_error("bad argument #1 to 'loadstring' (string expected, got " .. type(code) .. ')', 2) end
+  return real_load(code, name or code, 't', env)
+end
+local function load51(f, name)
+  if type(f) ~= 'function' then real_error("bad argument #1 to 'load' (function expected, got " .. type(f) .. ')', 2) end
+  return real_load(f, name or '=(load)', 't', env)
+end
+
+local function collectgarbage51(opt, arg)
+  opt = opt or 'collect'
+  if opt == 'collect' or opt == 'count' or opt == 'step' then return collectgarbage(opt, arg) end
+  return 0
+end
+
+local table51 = {}
+for k, v in pairs(table) do table51[k] = v end
+table51.getn = function(t) return #t end
+table51.setn = function() end
+table51.maxn = function(t)
+  local n = 0
+  for k in pairs(t) do if type(k) == 'number' and k > n then n = k end end
+  return n
+end
+
+local math51 = {}
+for k, v in pairs(math) do math51[k] = v end
+math51.mod = math.fmod
+math51.pow = function(a, b) return a ^ b end
+math51.ldexp = function(m, e) return m * 2.0 ^ e end
+math51.frexp = function(x)
+  if x == 0 then return 0.0, 0 end
+  local e = floor(math.log(math.abs(x), 2)) + 1
+  local m = x / 2.0 ^ e
+  if math.abs(m) >= 1 then m, e = m / 2, e + 1 end
+  return m, e
+end
+math51.log10 = function(x) return math.log(x, 10) end
+
+local string51 = {}
+for k, v in pairs(string) do string51[k] = v end
+string51.gfind = string.gmatch
+
+-- bit: LuaBitOp semantics (32-bit, signed results) ------------------------------------------
+
+local function tobit(x)
+  local i = tointeger(x)
+  if not i then
+    if x >= 0 then i = floor(x + 0.5) else i = -floor(-x + 0.5) end
+    i = tointeger(i) or 0
+  end
+  i = i & 0xFFFFFFFF
+  if i >= 0x80000000 then i = i - 0x100000000 end
+  return i
+end
+local function fold(op)
+  return function(a, ...)
+    local r = tobit(a)
+    for i = 1, select('#', ...) do r = op(r, tobit((select(i, ...)))) end
+    return tobit(r)
+  end
+end
+local bit = {
+  tobit = tobit,
+  bnot = function(x) return tobit(~tobit(x)) end,
+  band = fold(function(a, b) return a & b end),
+  bor = fold(function(a, b) return a | b end),
+  bxor = fold(function(a, b) return a ~ b end),
+  lshift = function(x, n) return tobit(tobit(x) << (tobit(n) & 31)) end,
+  rshift = function(x, n) return tobit((tobit(x) & 0xFFFFFFFF) >> (tobit(n) & 31)) end,
+  arshift = function(x, n) return tobit(floor(tobit(x) / (1 << (tobit(n) & 31)))) end,
+  rol = function(x, n)
+    local u, s = tobit(x) & 0xFFFFFFFF, tobit(n) & 31
+    return tobit(((u << s) | (u >> (32 - s))) & 0xFFFFFFFF)
+  end,
+  ror = function(x, n)
+    local u, s = tobit(x) & 0xFFFFFFFF, tobit(n) & 31
+    return tobit(((u >> s) | (u << (32 - s))) & 0xFFFFFFFF)
+  end,
+  bswap = function(x)
+    local u = tobit(x) & 0xFFFFFFFF
+    return tobit(((u & 0xFF) << 24) | ((u & 0xFF00) << 8) | ((u >> 8) & 0xFF00) | (u >> 24))
+  end,
+  tohex = function(x, n)
+    n = n and tobit(n) or 8
+    local upper = n < 0
+    if upper then n = -n end
+    if n > 8 then n = 8 end
+    local s = sformat(upper and '%08X' or '%08x', tobit(x) & 0xFFFFFFFF)
+    return s:sub(9 - n)
+  end,
+}
+
+-- redis.* ---------------------------------------------------------------------------------
+
+local redis = {
+  LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+  REPL_NONE = 0, REPL_AOF = 1, REPL_SLAVE = 2, REPL_REPLICA = 2, REPL_ALL = 3,
+  REDIS_VERSION = '7.2.4', REDIS_VERSION_NUM = 0x070204,
+}
+redis.call = function(...)
+  local reply, failed = core_call(...)
+  if failed then real_error(reply, 0) end
+  return reply
+end
+redis.pcall = function(...)
+  local reply = core_call(...)
+  return reply
+end
+redis.error_reply = function(e)
+  if type(e) ~= 'string' then real_error('wrong number or type of arguments', 2) end
+  if e:sub(1, 1) == '-' then e = e:sub(2) end
+  if not e:find(' ', 1, true) then e = 'ERR ' .. e end
+  return { err = e }
+end
+redis.status_reply = function(s)
+  if type(s) ~= 'string' then real_error('wrong number or type of arguments', 2) end
+  return { ok = s }
+end
+redis.sha1hex = function(s)
+  if type(s) ~= 'string' and type(s) ~= 'number' then real_error('wrong number of arguments', 2) end
+  return core_sha1hex(tostring51(s))
+end
+redis.log = function(level, ...)
+  if select('#', ...) == 0 then real_error('redis.log() requires two arguments or more.', 2) end
+  if mtype(level) == nil then real_error('First argument must be a number (log level).', 2) end
+  local parts = {}
+  for i = 1, select('#', ...) do parts[i] = tostring51((select(i, ...))) end
+  core_log(level, table.concat(parts, ' '))
+end
+redis.setresp = function(v)
+  if v ~= 2 then real_error('RESP version must be 2 (RESP3 inside scripts is not supported yet)', 2) end
+end
+redis.set_repl = function() end
+redis.replicate_commands = function() return true end
+redis.breakpoint = function() return false end
+redis.debug = function() end
+
+-- the sandbox -----------------------------------------------------------------------------
+
+local allowed = {
+  'assert', 'ipairs', 'next', 'pairs', 'rawequal', 'rawget', 'rawlen', 'select', 'tonumber', 'type',
+  'getmetatable', 'setmetatable', 'xpcall',
+}
+for _, name in ipairs(allowed) do globals[name] = _G[name] end
+globals.error = error51
+globals.tostring = tostring51
+globals.pcall = pcall51
+globals.rawset = rawset_checked
+globals.unpack = table.unpack
+globals.loadstring = loadstring51
+globals.load = load51
+globals.collectgarbage = collectgarbage51
+globals._VERSION = _VERSION
+globals._G = env
+globals.string = readonly(string51)
+globals.table = readonly(table51)
+globals.math = readonly(math51)
+globals.coroutine = readonly(coroutine)
+globals.os = readonly({ clock = os.clock })
+globals.bit = readonly(bit)
+globals.redis = readonly(redis)
+
+-- Strings index the read-only string library; their shared metatable is protected too.
+local string_mt = getmetatable('')
+string_mt.__index = globals.string
+string_mt.__metatable = readonly(string_mt)
+
+setmetatable(globals, {
+  __index = function(_, name)
+    real_error("Script attempted to access nonexistent global variable '" .. real_tostring(name) .. "'", 2)
+  end,
+})
+
+-- what C# calls ---------------------------------------------------------------------------
+
+local scripts = {}
+
+-- A to-be-closed local in the chunk's outer block stops Lua 5.4 from compiling `return f()` there
+-- as a tail call, so a failing redis.call still has the script's frame (and line) on the stack,
+-- as Lua 5.1 reported it. It sits on line 1, so line numbers are unchanged.
+local function compile(code)
+  local f, message = real_load('local __ol_frame <close> = nil; ' .. code, '@user_script', 't', env)
+  if not f then return nil, message end
+  return f
+end
+
+-- Message handler for a script run: finds the script line that failed and says whether the
+-- error already carries a Redis error code ({err=...} tables) or is a plain Lua error.
+local function on_error(e)
+  local line, level = 0, 2
+  while true do
+    local info = getinfo(level, 'Sl')
+    if not info then break end
+    if info.source == '@user_script' then line = info.currentline break end
+    level = level + 1
+  end
+  if type(e) == 'table' and e.err ~= nil then
+    return { err = real_tostring(e.err), line = line, coded = true }
+  end
+  return { err = e == nil and 'nil' or real_tostring(e), line = line, coded = false }
+end
+
+return { compile = compile, on_error = on_error, globals = globals, scripts = scripts }

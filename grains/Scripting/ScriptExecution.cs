@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.Grains.Commands;
+using static OrleansLua.Grains.Scripting.LuaNative;
+
+namespace OrleansLua.Grains.Scripting;
+
+/// <summary>
+/// One running script: what <c>redis.call</c> may touch (its slot, read-only or not) and the
+/// command context it runs commands in. Callbacks find it through a thread-static, since a Lua
+/// state runs on one thread from start to end of a script.
+/// </summary>
+internal sealed class ScriptExecution(CommandContext context, int slot, bool readOnly, ILogger logger)
+{
+    [ThreadStatic] private static ScriptExecution? _current;
+
+    public static ScriptExecution? Current => _current;
+
+    private readonly List<int> _keyIndexes = [];
+
+    public IDisposable Enter()
+    {
+        var previous = _current;
+        _current = this;
+        return new Scope(previous);
+    }
+
+    private sealed class Scope(ScriptExecution? previous) : IDisposable
+    {
+        public void Dispose() => _current = previous;
+    }
+
+    /// <summary>redis.call / redis.pcall: runs one command on the script's slot.</summary>
+    public int Call(IntPtr L)
+    {
+        int argc = lua_gettop(L);
+        if (argc == 0) return ScriptCallbacks.Fail(L, "ERR Please specify at least one argument for this redis lib call");
+        var args = new byte[argc][];
+        for (int i = 0; i < argc; i++)
+        {
+            int type = lua_type(L, i + 1);
+            if (type == TString) args[i] = ToBytes(L, i + 1).ToArray();
+            else if (type == TNumber) args[i] = NumberArgument(L, i + 1);
+            else return ScriptCallbacks.Fail(L, "ERR Lua redis lib command arguments must be strings or integers");
+        }
+
+        var spec = CommandTable.Resolve(args, out var error);
+        if (spec is null)
+        {
+            var found = CommandTable.Find(args[0]);
+            return ScriptCallbacks.Fail(L, found is null
+                ? "ERR Unknown Redis command called from script"
+                : found.Subcommands.Count > 0 && found.ArityOk(args.Length) ? error!
+                : "ERR Wrong number of args calling Redis command from script");
+        }
+        if (spec.Has(CommandFlags.NoScript))
+            return ScriptCallbacks.Fail(L, "ERR This Redis command is not allowed from script");
+        var handler = CommandHandlers.For(spec);
+        if (handler is null || spec.Routing == CommandRouting.AllSlots)
+            return ScriptCallbacks.Fail(L, spec.Routing == CommandRouting.AllSlots
+                ? $"ERR '{spec.Name}' covers every slot and cannot be called from a script"
+                : "ERR This Redis command is not allowed from script");
+        if (readOnly && spec.Has(CommandFlags.Write))
+            return ScriptCallbacks.Fail(L, "ERR Write commands are not allowed from read-only scripts.");
+
+        _keyIndexes.Clear();
+        error = spec.Keys.Collect(args, _keyIndexes);
+        if (error is not null) return ScriptCallbacks.Fail(L, error);
+        foreach (int index in _keyIndexes)
+        {
+            if (slot < 0 || HashSlot.Of(args[index]) != slot)
+                return ScriptCallbacks.Fail(L, "ERR Script attempted to access a non local key in a cluster node");
+        }
+
+        var reply = new LuaReplyWriter(L);
+        var previousReply = context.Reply;
+        var previousArgs = context.Args;
+        context.Reply = reply;
+        context.Args = args;
+        try
+        {
+            handler(context);
+        }
+        finally
+        {
+            context.Reply = previousReply;
+            context.Args = previousArgs;
+        }
+        if (!reply.IsError) return 1;
+        lua_pushboolean(L, 1);
+        return 2;
+    }
+
+    /// <summary>Numbers become command arguments as Redis prints them: integers plainly, floats with %.17g.</summary>
+    private static byte[] NumberArgument(IntPtr L, int index)
+    {
+        if (lua_isinteger(L, index) != 0)
+            return Encoding.ASCII.GetBytes(lua_tointegerx(L, index, out _).ToString(CultureInfo.InvariantCulture));
+        return Encoding.ASCII.GetBytes(LuaNumbers.FormatG17(lua_tonumberx(L, index, out _)));
+    }
+
+    public void Log(long level, string message)
+    {
+        var logLevel = level switch
+        {
+            0 => LogLevel.Debug,
+            1 => LogLevel.Information,
+            2 => LogLevel.Information,
+            _ => LogLevel.Warning,
+        };
+        logger.Log(logLevel, "script (slot {Slot}): {Message}", slot, message);
+    }
+}
+
+/// <summary>C's printf number formats, which Redis uses when it turns Lua numbers into text.</summary>
+internal static class LuaNumbers
+{
+    /// <summary>printf("%.17g").</summary>
+    public static string FormatG17(double value)
+    {
+        if (double.IsNaN(value)) return double.IsNegative(value) ? "-nan" : "nan";
+        if (double.IsPositiveInfinity(value)) return "inf";
+        if (double.IsNegativeInfinity(value)) return "-inf";
+        // .NET's G17 matches C's %.17g except for the exponent letter's case.
+        return value.ToString("G17", CultureInfo.InvariantCulture).Replace("E", "e");
+    }
+}
