@@ -9,17 +9,28 @@ public interface IScriptRegistryGrain : IGrainWithIntegerKey
     /// <summary>Compiles and stores a script; returns its SHA1, or the Redis compile error.</summary>
     Task<ScriptLoadResult> Load(byte[] body);
 
-    /// <summary>Stores a script that a shard already compiled (EVAL).</summary>
+    /// <summary>Stores a script that a shard already ran (EVAL); such scripts are evicted least recently used.</summary>
     Task Register(string sha, byte[] body);
 
     Task<byte[]?> Get(string sha);
 
     Task<bool[]> Exists(string[] shas);
 
-    /// <summary>Forgets every script; returns the new cache epoch.</summary>
-    Task<long> Flush();
+    /// <summary>Forgets every script; returns the new state (its script epoch is bumped).</summary>
+    Task<SiloState> Flush();
 
-    Task<long> Epoch();
+    /// <summary>The state every silo must follow (script epoch, CONFIG SET values).</summary>
+    Task<SiloState> State();
+
+    /// <summary>CONFIG SET: records the cluster's settings; returns the new state to apply to silos.</summary>
+    Task<SiloState> SetConfig(Dictionary<string, long> settings);
+
+    /// <summary>A slot's script has run past busy-reply-threshold (so SCRIPT KILL can find it).</summary>
+    Task MarkBusy(int slot);
+
+    Task UnmarkBusy(int slot);
+
+    Task<int[]> BusySlots();
 }
 
 [GenerateSerializer, Immutable]

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansLua.GrainInterfaces;
 
 /// <summary>
@@ -15,8 +17,16 @@ public interface IShardGrain : IGrainWithIntegerKey
     /// <summary>Key and TTL counts for INFO keyspace.</summary>
     Task<SlotStats> Stats();
 
-    /// <summary>SCRIPT FLUSH reached this slot's silo: drop its local script cache up to <paramref name="epoch"/>.</summary>
-    Task FlushScripts(long epoch);
+    /// <summary>
+    /// SCRIPT FLUSH or CONFIG SET reached this slot's silo: apply the cluster's state to the silo.
+    /// Interleaves with a running script.
+    /// </summary>
+    [AlwaysInterleave]
+    Task ApplySiloState(SiloState state);
+
+    /// <summary>SCRIPT KILL: stops this slot's running script (it rolls back). False if none runs.</summary>
+    [AlwaysInterleave]
+    Task<bool> KillScript();
 }
 
 [GenerateSerializer, Immutable]

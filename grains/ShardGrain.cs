@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using Orleans.Placement;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
@@ -11,10 +12,15 @@ using KeyspaceStore = OrleansLua.Grains.Keyspace.Keyspace;
 namespace OrleansLua.Grains;
 
 /// <summary>
-/// One hash slot's keys. Non-reentrant, so a batch of commands runs start to end with nothing
-/// interleaved. Hash-based placement spreads the 16384 slots evenly over silos; KeepAlive keeps
-/// an idle slot's in-memory keys from being collected.
+/// One hash slot's keys. A batch of commands runs start to end with nothing interleaved: plain
+/// batches run synchronously in one grain turn; a batch with a script runs on a pool thread while
+/// the grain awaits it, so the grain stays reachable — later calls wait for the script, or answer
+/// BUSY once it has run past busy-reply-threshold, and SCRIPT KILL reaches it. The grain is
+/// reentrant only for that reason: nothing touches the keyspace while a script batch runs.
+/// Hash-based placement spreads the 16384 slots evenly over silos; KeepAlive keeps an idle slot's
+/// in-memory keys from being collected.
 /// </summary>
+[Reentrant]
 [KeepAlive]
 [HashBasedPlacement]
 [GrainType(ShardGrainType.Name)]
@@ -29,6 +35,9 @@ public sealed class ShardGrain : Grain, IShardGrain
     private readonly ScriptHost _scripts;
     private IGrainTimer? _expiryTimer;
     private int _slot;
+    /// <summary>Set while a script batch runs off the grain turn.</summary>
+    private long? _scriptStarted;
+    private TaskCompletionSource? _scriptDone;
 
     public ShardGrain(ILogger<ShardGrain> logger, ScriptHost scripts)
     {
@@ -43,15 +52,75 @@ public sealed class ShardGrain : Grain, IShardGrain
         return Task.CompletedTask;
     }
 
-    public Task<byte[]> Execute(ShardBatch batch) =>
-        _scripts.NeedsPreparation(batch.Commands) ? ExecuteAfterPreparing(batch) : Task.FromResult(ExecuteBatch(batch));
-
-    private async Task<byte[]> ExecuteAfterPreparing(ShardBatch batch)
+    public Task<byte[]> Execute(ShardBatch batch)
     {
-        await _scripts.PrepareAsync(batch.Commands);
-        return ExecuteBatch(batch);
+        // Fast path: no script running, nothing to fetch, no script in the batch.
+        if (_scriptStarted is null && !ScriptHost.ContainsScript(batch.Commands)) return Task.FromResult(ExecuteInTurn(batch));
+        return ExecuteAroundScriptsAsync(batch);
     }
 
+    private byte[] ExecuteInTurn(ShardBatch batch)
+    {
+        var replies = ExecuteBatch(batch);
+        EnsureExpiryTimer();
+        return replies;
+    }
+
+    private async Task<byte[]> ExecuteAroundScriptsAsync(ShardBatch batch)
+    {
+        if (_scripts.NeedsPreparation(batch.Commands)) await _scripts.PrepareAsync(batch.Commands);
+        if (await WaitForScriptAsync()) return BusyReplies(batch);
+        if (!ScriptHost.ContainsScript(batch.Commands)) return ExecuteInTurn(batch);
+        _scriptStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        _scriptDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            return await Task.Run(() => ExecuteBatch(batch));
+        }
+        finally
+        {
+            _scriptStarted = null;
+            _scriptDone.TrySetResult();
+            EnsureExpiryTimer();
+        }
+    }
+
+    /// <summary>
+    /// Waits while a script batch runs. True when the script has run past busy-reply-threshold:
+    /// the caller must answer BUSY instead of running.
+    /// </summary>
+    private async Task<bool> WaitForScriptAsync()
+    {
+        while (_scriptStarted is { } started)
+        {
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            var threshold = TimeSpan.FromMilliseconds(_scripts.Settings.BusyReplyThresholdMs);
+            if (elapsed >= threshold)
+            {
+                await _scripts.EnsureBusyReportedAsync(_slot);
+                return true;
+            }
+            await Task.WhenAny(_scriptDone!.Task, Task.Delay(threshold - elapsed));
+        }
+        return false;
+    }
+
+    private static byte[] BusyReplies(ShardBatch batch)
+    {
+        var writer = new RespWriter((RespProtocol)batch.Protocol);
+        foreach (var _ in batch.Commands) writer.WriteError(ScriptHost.BusyError);
+        return writer.ToArray();
+    }
+
+    public Task<bool> KillScript() => Task.FromResult(_scripts.Kill(_slot));
+
+    public Task ApplySiloState(SiloState state)
+    {
+        _scripts.Apply(state);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs the batch's commands in order; touches only the keyspace (it may run off the grain turn).</summary>
     private byte[] ExecuteBatch(ShardBatch batch)
     {
         _writer.Reset();
@@ -63,7 +132,6 @@ public sealed class ShardGrain : Grain, IShardGrain
             _context.Now = UnixTime.NowMilliseconds();
             ExecuteOne(_context);
         }
-        EnsureExpiryTimer();
         return _writer.ToArray();
     }
 
@@ -97,8 +165,9 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
     }
 
-    public Task<ScanPage> Scan(ScanRequest request)
+    public async Task<ScanPage> Scan(ScanRequest request)
     {
+        if (await WaitForScriptAsync()) throw new InvalidOperationException(ScriptHost.BusyError);
         long now = UnixTime.NowMilliseconds();
         var candidates = new List<(uint Hash, byte[] Key)>();
         foreach (var (key, entry) in _keys.Entries(now))
@@ -119,19 +188,14 @@ public sealed class ShardGrain : Grain, IShardGrain
             if (request.Type is not null && !string.Equals(_keys.Get(key, now)?.TypeName, request.Type, StringComparison.OrdinalIgnoreCase)) continue;
             keys.Add(key);
         }
-        return Task.FromResult(new ScanPage { Keys = keys.ToArray(), NextHash = next });
+        return new ScanPage { Keys = keys.ToArray(), NextHash = next };
     }
 
-    public Task FlushScripts(long epoch)
+    public async Task<SlotStats> Stats()
     {
-        _scripts.Flush(epoch);
-        return Task.CompletedTask;
-    }
-
-    public Task<SlotStats> Stats()
-    {
+        if (await WaitForScriptAsync()) throw new InvalidOperationException(ScriptHost.BusyError);
         _keys.ExpireSample(UnixTime.NowMilliseconds());
-        return Task.FromResult(new SlotStats { Keys = _keys.Count, Expires = _keys.VolatileCount });
+        return new SlotStats { Keys = _keys.Count, Expires = _keys.VolatileCount };
     }
 
     /// <summary>Active expiry runs only while the slot has keys with a TTL.</summary>
@@ -146,6 +210,7 @@ public sealed class ShardGrain : Grain, IShardGrain
 
     private Task ExpireKeys(CancellationToken cancellation)
     {
+        if (_scriptStarted is not null) return Task.CompletedTask; // the keyspace belongs to the running script
         _keys.ExpireSample(UnixTime.NowMilliseconds());
         if (_keys.VolatileCount == 0)
         {

@@ -29,6 +29,9 @@ public interface IReplyWriter
     void WriteVerbatim(string text);
 
     void WriteOk() => WriteSimpleString("OK");
+
+    /// <summary>RESP3 big number, RESP2 bulk string.</summary>
+    void WriteBigNumber(string digits) => WriteBulkString(digits);
 }
 
 public enum RespProtocol : byte

@@ -23,6 +23,8 @@ public sealed class RespWriter : IReplyWriter, IBufferWriter<byte>
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
     public byte[] ToArray() => WrittenSpan.ToArray();
     public void Reset() => _length = 0;
+    /// <summary>Drops what was written after <paramref name="length"/> (a reply abandoned half way).</summary>
+    public void Truncate(int length) => _length = Math.Min(_length, length);
 
     public void WriteSimpleString(string value) => WriteLine((byte)'+', value);
 
@@ -95,6 +97,12 @@ public sealed class RespWriter : IReplyWriter, IBufferWriter<byte>
         string text = RespNumbers.FormatDouble(value);
         if (Protocol == RespProtocol.Resp3) WriteLine((byte)',', text);
         else WriteBulkString(text);
+    }
+
+    public void WriteBigNumber(string digits)
+    {
+        if (Protocol == RespProtocol.Resp3) WriteLine((byte)'(', digits);
+        else WriteBulkString(digits);
     }
 
     public void WriteBoolean(bool value)

@@ -6,12 +6,22 @@ using OrleansLua.Protocol;
 namespace OrleansLua.Client.Gateway;
 
 /// <summary>Commands the gateway answers itself: connection, introspection and cluster-info commands.</summary>
-public sealed class ConnectionCommands(GatewayContext gateway, IGrainFactory grains)
+public sealed class ConnectionCommands
 {
     public const string RedisVersion = "7.2.4";
 
-    private readonly ServerInfo _info = new(gateway, grains);
-    private readonly ScriptCommands _scripts = new(grains, gateway.Router);
+    private readonly GatewayContext gateway;
+    private readonly ServerInfo _info;
+    private readonly ScriptCommands _scripts;
+    private readonly ServerConfig _config;
+
+    public ConnectionCommands(GatewayContext gateway, IGrainFactory grains, ServerSettings settings)
+    {
+        this.gateway = gateway;
+        _info = new ServerInfo(gateway, grains);
+        _scripts = new ScriptCommands(grains, gateway.Router);
+        _config = new ServerConfig(gateway.Options, settings, grains, _scripts);
+    }
 
     public async Task ExecuteAsync(CommandSpec spec, byte[][] args, ClientSession session, RespWriter w)
     {
@@ -54,10 +64,10 @@ public sealed class ConnectionCommands(GatewayContext gateway, IGrainFactory gra
                 w.WriteVerbatim(await _info.RenderAsync(args.Skip(1).Select(a => Encoding.UTF8.GetString(a).ToLowerInvariant()).ToArray()));
                 break;
             case "config|get":
-                ServerConfig.Get(args, w, gateway.Options);
+                _config.Get(args, w);
                 break;
             case "config|set":
-                ServerConfig.Set(args, w);
+                await _config.SetAsync(args, w);
                 break;
             case "config|resetstat":
                 w.WriteOk();
@@ -65,6 +75,7 @@ public sealed class ConnectionCommands(GatewayContext gateway, IGrainFactory gra
             case "script|load":
             case "script|exists":
             case "script|flush":
+            case "script|kill":
                 await _scripts.ExecuteAsync(spec, args, w);
                 break;
             case "cluster|keyslot":

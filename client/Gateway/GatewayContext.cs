@@ -6,7 +6,8 @@ namespace OrleansLua.Client.Gateway;
 /// <summary>What every connection of one gateway shares.</summary>
 public sealed class GatewayContext
 {
-    public GatewayContext(IGrainFactory grains, IOptions<GatewayOptions> options, ClientRegistry clients, ServerStats stats)
+    public GatewayContext(IGrainFactory grains, IOptions<GatewayOptions> options, ClientRegistry clients, ServerStats stats,
+        ServerSettings settings)
     {
         _grains = grains;
         Options = options.Value;
@@ -14,7 +15,7 @@ public sealed class GatewayContext
         Stats = stats;
         Router = new SlotRouter(grains);
         FanOut = new FanOutCommands(Router);
-        Connection = new ConnectionCommands(this, grains);
+        Connection = new ConnectionCommands(this, grains, settings);
     }
 
     private readonly IGrainFactory _grains;

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using OrleansLua.GrainInterfaces;
 
 namespace OrleansLua.Client.Gateway;
 
@@ -13,6 +15,7 @@ public static class GatewayServiceCollectionExtensions
         var options = services.AddOptions<GatewayOptions>();
         if (configuration is not null) options.Bind(configuration.GetSection(GatewayOptions.Section));
         if (configure is not null) options.Configure(configure);
+        services.TryAddSingleton<ServerSettings>();
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<ServerStats>();
         services.AddSingleton<GatewayContext>();

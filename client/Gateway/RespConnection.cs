@@ -131,17 +131,31 @@ public sealed class RespConnection
                 case CommandRouting.SplitBySlot:
                     RouteSplit(spec, args);
                     break;
-                case CommandRouting.AllSlots:
-                    await DrainAsync();
-                    await _gateway.FanOut.ExecuteAsync(spec, args, _session.Protocol, _out);
-                    break;
                 default:
                     await DrainAsync();
-                    await _gateway.Connection.ExecuteAsync(spec, args, _session, _out);
+                    await ExecuteLocallyAsync(spec, args);
                     break;
             }
         }
         await DrainAsync();
+    }
+
+    /// <summary>Connection and fan-out commands: the gateway answers them itself, after every earlier reply.</summary>
+    private async Task ExecuteLocallyAsync(CommandSpec spec, byte[][] args)
+    {
+        int mark = _out.Length;
+        try
+        {
+            if (spec.Routing == CommandRouting.AllSlots) await _gateway.FanOut.ExecuteAsync(spec, args, _session.Protocol, _out);
+            else await _gateway.Connection.ExecuteAsync(spec, args, _session, _out);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning(ex, "{Command} failed for connection {Id}", spec.Name, _session.Id);
+            _out.Truncate(mark);
+            var message = ex.GetBaseException().Message.Split('\n')[0];
+            _out.WriteError(message.StartsWith("BUSY ", StringComparison.Ordinal) ? message : "ERR " + message);
+        }
     }
 
     private void RouteToSlot(CommandSpec spec, byte[][] args)
@@ -255,7 +269,8 @@ public sealed class RespConnection
             catch (Exception ex)
             {
                 _logger.LogWarning(ex, "Shard call failed for connection {Id}", _session.Id);
-                for (int i = 0; i < pending.Count; i++) _out.WriteError("ERR " + ex.GetBaseException().Message.Split('\n')[0]);
+                var message = ex.GetBaseException().Message.Split('\n')[0];
+                for (int i = 0; i < pending.Count; i++) _out.WriteError(message.StartsWith("BUSY ", StringComparison.Ordinal) ? message : "ERR " + message);
             }
         }
         _pending.Clear();

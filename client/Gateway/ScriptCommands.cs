@@ -4,7 +4,7 @@ using OrleansLua.Protocol;
 
 namespace OrleansLua.Client.Gateway;
 
-/// <summary>SCRIPT LOAD / EXISTS / FLUSH against the cluster-wide script registry.</summary>
+/// <summary>SCRIPT LOAD / EXISTS / FLUSH / KILL against the cluster-wide script registry.</summary>
 public sealed class ScriptCommands(IGrainFactory grains, SlotRouter router)
 {
     private IScriptRegistryGrain Registry => grains.GetGrain<IScriptRegistryGrain>(0);
@@ -33,13 +33,29 @@ public sealed class ScriptCommands(IGrainFactory grains, SlotRouter router)
                     w.WriteError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
                     break;
                 }
-                long epoch = await Registry.Flush();
-                // Silos that host shard grains drop their local caches now.
-                var slots = await router.ActiveSlotsAsync();
-                await Task.WhenAll(slots.Select(s => router.Shard(s).FlushScripts(epoch)));
+                await PublishAsync(await Registry.Flush());
                 w.WriteOk();
                 break;
+            case "script|kill":
+            {
+                bool killed = false;
+                foreach (int slot in await Registry.BusySlots())
+                    killed |= await router.Shard(slot).KillScript();
+                if (killed) w.WriteOk();
+                else w.WriteError("NOTBUSY No scripts in execution right now.");
+                break;
+            }
         }
+    }
+
+    /// <summary>
+    /// Hands the cluster's state to every silo that hosts shard grains, through those grains
+    /// (an interleaving call, so a busy slot takes it too).
+    /// </summary>
+    public async Task PublishAsync(SiloState state)
+    {
+        var slots = await router.ActiveSlotsAsync();
+        await Task.WhenAll(slots.Select(s => router.Shard(s).ApplySiloState(state)));
     }
 
     private static bool IsMode(byte[] arg)

@@ -63,6 +63,7 @@ public static partial class CommandTable
             Cmd("script|load", 3, "noscript stale", NoKeys, Connection, "scripting", "2.6.0", "Loads a server-side Lua script to the script cache."),
             Cmd("script|exists", -3, "noscript", NoKeys, Connection, "scripting", "2.6.0", "Determines whether server-side Lua scripts exist in the script cache."),
             Cmd("script|flush", -2, "noscript", NoKeys, Connection, "scripting", "2.6.0", "Removes all server-side Lua scripts from the script cache."),
+            Cmd("script|kill", 2, "noscript allow_busy", NoKeys, Connection, "scripting", "2.6.0", "Terminates a server-side Lua script during execution."),
             Cmd("script|help", 2, "noscript loading stale", NoKeys, Connection, "scripting", "5.0.0", "Returns helpful text about the different subcommands."),
         ]),
 

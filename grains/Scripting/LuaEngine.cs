@@ -10,9 +10,18 @@ namespace OrleansLua.Grains.Scripting;
 /// </summary>
 internal sealed unsafe class LuaEngine : IDisposable
 {
-    private static readonly byte[] PreludeCode = LoadPrelude();
+    private static readonly byte[] PreludeCode = LoadResource("OrleansLua.Prelude.lua");
+    private static readonly (string Name, byte[] Code)[] Libraries = typeof(LuaEngine).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith("OrleansLua.Libraries.", StringComparison.Ordinal))
+        .Select(n => (n["OrleansLua.Libraries.".Length..^".lua".Length], LoadResource(n)))
+        .ToArray();
 
-    private readonly int _compileRef, _onErrorRef, _globalsRef, _scriptsRef;
+    /// <summary>How many scripts an engine keeps compiled before it starts over (bounds its memory).</summary>
+    private const int MaxCompiledScripts = 1000;
+
+    private readonly int _compileRef, _onErrorRef, _globalsRef, _scriptsRef, _armRef;
+    private readonly LuaAllocator.State* _memory;
+    private int _compiled;
     private bool _disposed;
 
     public IntPtr State { get; }
@@ -21,7 +30,8 @@ internal sealed unsafe class LuaEngine : IDisposable
 
     public LuaEngine()
     {
-        State = luaL_newstate();
+        _memory = LuaAllocator.Create();
+        State = lua_newstate(LuaAllocator.Function, (IntPtr)_memory);
         if (State == IntPtr.Zero) throw new OutOfMemoryException("lua_newstate failed");
         var L = State;
         luaL_openlibs(L);
@@ -31,6 +41,21 @@ internal sealed unsafe class LuaEngine : IDisposable
         SetGlobal(L, "__ol_sha1hex\0"u8);
         lua_pushcclosure(L, &ScriptCallbacks.Log, 0);
         SetGlobal(L, "__ol_log\0"u8);
+        lua_pushcclosure(L, &ScriptCallbacks.Check, 0);
+        SetGlobal(L, "__ol_check\0"u8);
+        lua_pushcclosure(L, &ScriptCallbacks.SetResp, 0);
+        SetGlobal(L, "__ol_setresp\0"u8);
+        NewTable(L);
+        lua_pushlightuserdata(L, IntPtr.Zero);
+        SetField(L, -2, "null\0"u8);
+        SetGlobal(L, "__ol_natives\0"u8);
+        NewTable(L);
+        foreach (var (name, code) in Libraries)
+        {
+            PushBytes(L, code);
+            SetField(L, -2, System.Text.Encoding.ASCII.GetBytes(name + "\0"));
+        }
+        SetGlobal(L, "__ol_libraries\0"u8);
 
         if (LoadText(L, PreludeCode, "=prelude\0"u8) != Ok || PCall(L, 0, 1, 0) != Ok)
             throw new InvalidOperationException("Lua prelude failed: " + ToUtf8(L, -1));
@@ -38,6 +63,7 @@ internal sealed unsafe class LuaEngine : IDisposable
         _onErrorRef = RefField("on_error\0"u8);
         _globalsRef = RefField("globals\0"u8);
         _scriptsRef = RefField("scripts\0"u8);
+        _armRef = RefField("arm\0"u8);
         lua_settop(L, 0);
         SanitizeGlobals();
     }
@@ -61,6 +87,33 @@ internal sealed unsafe class LuaEngine : IDisposable
         return luaL_ref(State, RegistryIndex);
     }
 
+    /// <summary>Bytes the Lua state holds now.</summary>
+    public long MemoryUsed => _memory->Used;
+
+    /// <summary>Whether the allocator refused an allocation since the last <see cref="Arm"/>.</summary>
+    public bool MemoryLimitHit => _memory->Refused != 0;
+
+    /// <summary>While suspended, the memory cap does not apply (C# is pushing values).</summary>
+    public void SuspendMemoryCap(bool suspended) => _memory->Suspended = suspended ? 1 : 0;
+
+    /// <summary>Installs the time-limit hook and caps this run's memory at current use + <paramref name="memoryLimit"/>.</summary>
+    public void Arm(long memoryLimit)
+    {
+        var L = State;
+        lua_rawgeti(L, RegistryIndex, _armRef);
+        if (PCall(L, 0, 0, 0) != Ok) Pop(L, 1);
+        _memory->Refused = 0;
+        _memory->Limit = memoryLimit > 0 ? _memory->Used + memoryLimit : 0;
+    }
+
+    /// <summary>Removes the hook from C# (a Lua call could be interrupted by it) and lifts the cap.</summary>
+    public void Disarm()
+    {
+        lua_sethook(State, IntPtr.Zero, 0, 0);
+        _memory->Limit = 0;
+        if (_memory->Refused != 0) lua_gc(State, GcCollect, 0);
+    }
+
     public bool HasScript(string sha)
     {
         var L = State;
@@ -82,6 +135,7 @@ internal sealed unsafe class LuaEngine : IDisposable
             PushBytes(L, body);
             if (PCall(L, 1, 2, 0) != Ok) return ToUtf8(L, -1);
             if (lua_type(L, -2) != TFunction) return ToUtf8(L, -1);
+            if (++_compiled > MaxCompiledScripts) ForgetScripts();
             lua_rawgeti(L, RegistryIndex, _scriptsRef);
             PushString(L, sha);
             lua_pushvalue(L, -4);
@@ -113,6 +167,7 @@ internal sealed unsafe class LuaEngine : IDisposable
             lua_rawset(L, -3);
         }
         lua_settop(L, 0);
+        _compiled = 0;
         lua_gc(L, GcCollect, 0);
     }
 
@@ -159,10 +214,10 @@ internal sealed unsafe class LuaEngine : IDisposable
     public int Top => lua_gettop(State);
     public void SetTop(int top) => lua_settop(State, top);
 
-    private static byte[] LoadPrelude()
+    private static byte[] LoadResource(string name)
     {
-        using var stream = typeof(LuaEngine).Assembly.GetManifestResourceStream("OrleansLua.Prelude.lua")
-            ?? throw new InvalidOperationException("Prelude.lua resource missing");
+        using var stream = typeof(LuaEngine).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException(name + " resource missing");
         using var ms = new MemoryStream();
         stream.CopyTo(ms);
         return ms.ToArray();
@@ -173,5 +228,6 @@ internal sealed unsafe class LuaEngine : IDisposable
         if (_disposed) return;
         _disposed = true;
         lua_close(State);
+        LuaAllocator.Free(_memory);
     }
 }

@@ -57,6 +57,8 @@ internal static unsafe partial class LuaNative
     [LibraryImport(Lib)] public static partial void lua_setglobal(IntPtr L, byte* name);
     [LibraryImport(Lib)] public static partial int luaL_ref(IntPtr L, int t);
     [LibraryImport(Lib)] public static partial int lua_next(IntPtr L, int index);
+    [LibraryImport(Lib)] public static partial void lua_sethook(IntPtr L, IntPtr hook, int mask, int count);
+    [LibraryImport(Lib)] public static partial void lua_pushlightuserdata(IntPtr L, IntPtr p);
     [LibraryImport(Lib)] public static partial int lua_gc(IntPtr L, int what, int arg);
 
     // ---- helpers mirroring the C API's macros
@@ -93,6 +95,14 @@ internal static unsafe partial class LuaNative
     public static void SetField(IntPtr L, int index, ReadOnlySpan<byte> nulTerminatedName)
     {
         fixed (byte* k = nulTerminatedName) lua_setfield(L, index, k);
+    }
+
+    /// <summary>t[name] without metamethods (user tables may carry __index functions).</summary>
+    public static int RawGetField(IntPtr L, int index, string name)
+    {
+        int absolute = index < 0 ? lua_gettop(L) + index + 1 : index;
+        PushString(L, name);
+        return lua_rawget(L, absolute);
     }
 
     public static void SetGlobal(IntPtr L, ReadOnlySpan<byte> nulTerminatedName)

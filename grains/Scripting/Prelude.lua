@@ -3,8 +3,9 @@
 -- sandbox whose globals are read-only. C# hands in its callbacks as globals __ol_*; they are
 -- captured here and removed. Returns the handles C# keeps: compile, run, globals, scripts.
 
-local core_call, core_sha1hex, core_log = __ol_call, __ol_sha1hex, __ol_log
-__ol_call, __ol_sha1hex, __ol_log = nil, nil, nil
+local core_call, core_sha1hex, core_log, core_check, core_setresp = __ol_call, __ol_sha1hex, __ol_log, __ol_check, __ol_setresp
+local natives, library_sources = __ol_natives, __ol_libraries
+__ol_call, __ol_sha1hex, __ol_log, __ol_check, __ol_setresp, __ol_natives, __ol_libraries = nil, nil, nil, nil, nil, nil, nil
 
 local real_error, real_pcall, real_tostring, real_load = error, pcall, tostring, load
 local getinfo, sformat, mtype, floor, tointeger = debug.getinfo, string.format, math.type, math.floor, math.tointeger
@@ -17,6 +18,29 @@ local function readonly(t)
   readonly_tables[proxy] = true
   return proxy
 end
+
+-- Time limit and SCRIPT KILL ------------------------------------------------------------------
+-- A count hook asks C# whether the script must stop (killed, or past the hard time limit). Once
+-- it must, the hook fires on every line and raises again, so pcall cannot swallow the stop; the
+-- pcall/xpcall/coroutine wrappers below re-raise it too.
+
+local sethook = debug.sethook
+local stop_error = nil
+local on_error -- the run's message handler, defined below; the stop hook must not fire inside it
+local function stop_hook()
+  local info = getinfo(2, 'f')
+  if info and info.func == on_error then return end
+  real_error(stop_error, 0)
+end
+local function count_hook()
+  local message = core_check()
+  if message then
+    stop_error = { err = message, stop = true }
+    sethook(stop_hook, 'l', 1)
+    real_error(stop_error, 0)
+  end
+end
+local function is_stop(e) return e ~= nil and e == stop_error end
 
 -- Lua 5.1 behaviour that Redis scripts rely on ------------------------------------------------
 
@@ -37,10 +61,37 @@ end
 local function pcall_result(ok, ...)
   if ok then return ok, ... end
   local e = ...
+  if is_stop(e) then real_error(e, 0) end
   if type(e) == 'table' and e.err ~= nil then return false, e.err end
   return false, e
 end
 local function pcall51(f, ...) return pcall_result(real_pcall(f, ...)) end
+
+local real_xpcall = xpcall
+local function xpcall_result(ok, ...)
+  if not ok and is_stop(stop_error) then real_error(stop_error, 0) end
+  return ok, ...
+end
+local function xpcall51(f, handler, ...) return xpcall_result(real_xpcall(f, handler, ...)) end
+
+local coroutine51 = {}
+for k, v in pairs(coroutine) do coroutine51[k] = v end
+local real_resume = coroutine.resume
+local function resume_result(ok, ...)
+  if not ok and is_stop((...)) then real_error((...), 0) end
+  return ok, ...
+end
+coroutine51.resume = function(co, ...) return resume_result(real_resume(co, ...)) end
+coroutine51.wrap = function(f)
+  local co = coroutine.create(f)
+  return function(...)
+    local function unwrap(ok, ...)
+      if not ok then real_error((...), 0) end
+      return ...
+    end
+    return unwrap(real_resume(co, ...))
+  end
+end
 
 local function rawset_checked(t, k, v)
   if readonly_tables[t] then real_error('Attempt to modify a readonly table', 0) end
@@ -182,7 +233,8 @@ redis.log = function(level, ...)
   core_log(level, table.concat(parts, ' '))
 end
 redis.setresp = function(v)
-  if v ~= 2 then real_error('RESP version must be 2 (RESP3 inside scripts is not supported yet)', 2) end
+  if v ~= 2 and v ~= 3 then real_error({ err = 'ERR RESP version must be 2 or 3.' }, 0) end
+  core_setresp(v)
 end
 redis.set_repl = function() end
 redis.replicate_commands = function() return true end
@@ -193,9 +245,10 @@ redis.debug = function() end
 
 local allowed = {
   'assert', 'ipairs', 'next', 'pairs', 'rawequal', 'rawget', 'rawlen', 'select', 'tonumber', 'type',
-  'getmetatable', 'setmetatable', 'xpcall',
+  'getmetatable', 'setmetatable',
 }
 for _, name in ipairs(allowed) do globals[name] = _G[name] end
+globals.xpcall = xpcall51
 globals.error = error51
 globals.tostring = tostring51
 globals.pcall = pcall51
@@ -209,10 +262,16 @@ globals._G = env
 globals.string = readonly(string51)
 globals.table = readonly(table51)
 globals.math = readonly(math51)
-globals.coroutine = readonly(coroutine)
+globals.coroutine = readonly(coroutine51)
 globals.os = readonly({ clock = os.clock })
 globals.bit = readonly(bit)
 globals.redis = readonly(redis)
+
+-- cjson, cmsgpack, struct: pure Lua 5.4 chunks (Scripting/Libraries), loaded once per state.
+for name, source in pairs(library_sources or {}) do
+  local chunk = assert(real_load(source, '=' .. name, 't'))
+  globals[name] = readonly(chunk(natives))
+end
 
 -- Strings index the read-only string library; their shared metatable is protected too.
 local string_mt = getmetatable('')
@@ -240,7 +299,7 @@ end
 
 -- Message handler for a script run: finds the script line that failed and says whether the
 -- error already carries a Redis error code ({err=...} tables) or is a plain Lua error.
-local function on_error(e)
+function on_error(e)
   local line, level = 0, 2
   while true do
     local info = getinfo(level, 'Sl')
@@ -254,4 +313,7 @@ local function on_error(e)
   return { err = e == nil and 'nil' or real_tostring(e), line = line, coded = false }
 end
 
-return { compile = compile, on_error = on_error, globals = globals, scripts = scripts }
+local function arm() stop_error = nil; sethook(count_hook, '', 100000) end
+local function disarm() sethook(); stop_error = nil end
+
+return { compile = compile, on_error = on_error, globals = globals, scripts = scripts, arm = arm, disarm = disarm }

@@ -19,7 +19,15 @@ internal static unsafe class ScriptCallbacks
         {
             var execution = ScriptExecution.Current;
             if (execution is null) return Fail(L, "ERR redis.call is only available while a script runs");
-            return execution.Call(L);
+            execution.Engine.SuspendMemoryCap(true);
+            try
+            {
+                return execution.Call(L);
+            }
+            finally
+            {
+                execution.Engine.SuspendMemoryCap(false);
+            }
         }
         catch (Exception ex)
         {
@@ -50,6 +58,39 @@ internal static unsafe class ScriptCallbacks
         {
             long level = lua_tointegerx(L, 1, out _);
             ScriptExecution.Current?.Log(level, ToUtf8(L, 2));
+            return 0;
+        }
+        catch
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The time-limit hook's question: nil to go on, or the error text that stops the script.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int Check(IntPtr L)
+    {
+        try
+        {
+            var reason = ScriptExecution.Current?.StopReason();
+            if (reason is null) lua_pushnil(L);
+            else PushString(L, reason);
+            return 1;
+        }
+        catch
+        {
+            lua_pushnil(L);
+            return 1;
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int SetResp(IntPtr L)
+    {
+        try
+        {
+            var execution = ScriptExecution.Current;
+            if (execution is not null) execution.Resp = lua_tointegerx(L, 1, out _) == 3 ? Protocol.RespProtocol.Resp3 : Protocol.RespProtocol.Resp2;
             return 0;
         }
         catch

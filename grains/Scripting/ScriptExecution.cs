@@ -13,11 +13,43 @@ namespace OrleansLua.Grains.Scripting;
 /// command context it runs commands in. Callbacks find it through a thread-static, since a Lua
 /// state runs on one thread from start to end of a script.
 /// </summary>
-internal sealed class ScriptExecution(CommandContext context, int slot, bool readOnly, ILogger logger)
+internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, int slot, ScriptInfo script, bool readOnly,
+    long hardTimeLimitMs, ILogger logger)
 {
+    public const string KilledError = "ERR Script killed by user with SCRIPT KILL...";
+
     [ThreadStatic] private static ScriptExecution? _current;
 
     public static ScriptExecution? Current => _current;
+
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+    private volatile bool _killed;
+
+    public LuaEngine Engine { get; } = engine;
+    public int Slot { get; } = slot;
+    /// <summary>The protocol the script chose with redis.setresp: how replies reach it as Lua values.</summary>
+    public Protocol.RespProtocol Resp { get; set; } = Protocol.RespProtocol.Resp2;
+    public TimeSpan Elapsed => System.Diagnostics.Stopwatch.GetElapsedTime(_started);
+    public bool Killed => _killed;
+
+    /// <summary>SCRIPT KILL, from any thread: the hook stops the script at its next check.</summary>
+    public void Kill() => _killed = true;
+
+    private int _reported;
+    /// <summary>Whether the cluster registry knows this script is busy (so SCRIPT KILL finds it).</summary>
+    public bool Reported => Volatile.Read(ref _reported) != 0;
+
+    /// <summary>True the first time only: the caller reports the script as busy.</summary>
+    public bool MarkReported() => Interlocked.Exchange(ref _reported, 1) == 0;
+
+    /// <summary>Why the script must stop now, or null.</summary>
+    public string? StopReason()
+    {
+        if (_killed) return KilledError;
+        if (hardTimeLimitMs > 0 && Elapsed.TotalMilliseconds > hardTimeLimitMs)
+            return $"ERR Script killed after running longer than script-hard-time-limit ({hardTimeLimitMs} ms)";
+        return null;
+    }
 
     private readonly List<int> _keyIndexes = [];
 
@@ -63,7 +95,7 @@ internal sealed class ScriptExecution(CommandContext context, int slot, bool rea
             return ScriptCallbacks.Fail(L, spec.Routing == CommandRouting.AllSlots
                 ? $"ERR '{spec.Name}' covers every slot and cannot be called from a script"
                 : "ERR This Redis command is not allowed from script");
-        if (readOnly && spec.Has(CommandFlags.Write))
+        if ((readOnly || script.Flags.HasFlag(ScriptFlags.NoWrites)) && spec.Has(CommandFlags.Write))
             return ScriptCallbacks.Fail(L, "ERR Write commands are not allowed from read-only scripts.");
 
         _keyIndexes.Clear();
@@ -71,11 +103,13 @@ internal sealed class ScriptExecution(CommandContext context, int slot, bool rea
         if (error is not null) return ScriptCallbacks.Fail(L, error);
         foreach (int index in _keyIndexes)
         {
-            if (slot < 0 || HashSlot.Of(args[index]) != slot)
-                return ScriptCallbacks.Fail(L, "ERR Script attempted to access a non local key in a cluster node");
+            if (Slot < 0 || HashSlot.Of(args[index]) != Slot)
+                return ScriptCallbacks.Fail(L, script.Flags.HasFlag(ScriptFlags.AllowCrossSlotKeys)
+                    ? "ERR Script attempted to access a key outside its slot: 'allow-cross-slot-keys' cannot be honoured because a script is atomic only inside its slot's shard grain"
+                    : "ERR Script attempted to access a non local key in a cluster node");
         }
 
-        var reply = new LuaReplyWriter(L);
+        var reply = new LuaReplyWriter(L, Resp);
         var previousReply = context.Reply;
         var previousArgs = context.Args;
         context.Reply = reply;
@@ -111,7 +145,7 @@ internal sealed class ScriptExecution(CommandContext context, int slot, bool rea
             2 => LogLevel.Information,
             _ => LogLevel.Warning,
         };
-        logger.Log(logLevel, "script (slot {Slot}): {Message}", slot, message);
+        logger.Log(logLevel, "script (slot {Slot}): {Message}", Slot, message);
     }
 }
 

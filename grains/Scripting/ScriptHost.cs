@@ -10,24 +10,35 @@ using OrleansLua.Protocol;
 namespace OrleansLua.Grains.Scripting;
 
 /// <summary>
-/// Silo-level scripting: the Lua engine pool and the local script cache in front of the
-/// cluster-wide <see cref="IScriptRegistryGrain"/>. Shard grains run EVAL/EVALSHA through it.
+/// Silo-level scripting: the Lua engine pool, the local script cache in front of the cluster-wide
+/// <see cref="IScriptRegistryGrain"/>, and the registry of running scripts that SCRIPT KILL and the
+/// BUSY logic consult. Shard grains run EVAL/EVALSHA through it.
 /// </summary>
 public sealed class ScriptHost : IDisposable
 {
     public const string NoScriptError = "NOSCRIPT No matching script. Please use EVAL.";
+    public const string BusyError = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 
     private readonly LuaEnginePool _pool = new();
-    private readonly ConcurrentDictionary<string, byte[]> _bodies = new();
+    private readonly ScriptCache _cache = new();
+    private readonly ConcurrentDictionary<ScriptExecution, bool> _running = new();
     private readonly IGrainFactory _grains;
+    private readonly ServerSettings _settings;
     private readonly ILogger<ScriptHost> _logger;
+    private readonly Timer _busySweep;
     private long _epoch;
+    private long _configVersion;
 
-    public ScriptHost(IGrainFactory grains, ILogger<ScriptHost> logger)
+    public ScriptHost(IGrainFactory grains, ServerSettings settings, ILogger<ScriptHost> logger)
     {
         _grains = grains;
+        _settings = settings;
         _logger = logger;
+        _busySweep = new Timer(_ => ReportBusyScripts(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
     }
+
+    public ServerSettings Settings => _settings;
+    internal int EvaluatedScriptsCached => _cache.EvaluatedCount;
 
     private IScriptRegistryGrain Registry => _grains.GetGrain<IScriptRegistryGrain>(0);
 
@@ -35,7 +46,16 @@ public sealed class ScriptHost : IDisposable
 
     public static bool IsScriptCommand(CommandSpec spec) => spec.Name is "eval" or "evalsha" or "eval_ro" or "evalsha_ro";
 
+    public static bool ContainsScript(byte[][][] commands)
+    {
+        foreach (var args in commands)
+            if (args[0].Length >= 4 && (args[0][0] | 0x20) == 'e' && CommandTable.Find(args[0]) is { } spec && IsScriptCommand(spec)) return true;
+        return false;
+    }
+
     private static bool IsBySha(byte[][] args) => args[0].Length >= 7 && (args[0][4] | 0x20) == 's';
+
+    private static string ShaArgument(byte[] arg) => Encoding.ASCII.GetString(arg).ToLowerInvariant();
 
     /// <summary>
     /// Before a batch runs (synchronously), make sure every script it names is known to this silo:
@@ -49,15 +69,15 @@ public sealed class ScriptHost : IDisposable
             if (spec is null || !IsScriptCommand(spec) || args.Length < 3) continue;
             if (IsBySha(args))
             {
-                var sha = Encoding.ASCII.GetString(args[1]).ToLowerInvariant();
-                if (_bodies.ContainsKey(sha) || sha.Length != 40) continue;
+                var sha = ShaArgument(args[1]);
+                if (sha.Length != 40 || _cache.Contains(sha)) continue;
                 var body = await Registry.Get(sha);
-                if (body is not null) _bodies.TryAdd(sha, body);
+                if (body is not null) _cache.AddEvaluated(ScriptInfo.Parse(sha, body));
             }
             else
             {
-                var sha = Sha1Of(args[1]);
-                if (_bodies.TryAdd(sha, args[1])) await Registry.Register(sha, args[1]);
+                var info = ScriptInfo.Parse(args[1]);
+                if (_cache.AddEvaluated(info)) await Registry.Register(info.Sha, info.Body);
             }
         }
     }
@@ -69,23 +89,23 @@ public sealed class ScriptHost : IDisposable
             if (args.Length < 3 || args[0].Length < 4 || (args[0][0] | 0x20) != 'e') continue;
             var spec = CommandTable.Find(args[0]);
             if (spec is null || !IsScriptCommand(spec)) continue;
-            if (IsBySha(args))
-            {
-                if (!_bodies.ContainsKey(Encoding.ASCII.GetString(args[1]).ToLowerInvariant())) return true;
-            }
-            else if (!_bodies.ContainsKey(Sha1Of(args[1]))) return true;
+            if (!_cache.Contains(IsBySha(args) ? ShaArgument(args[1]) : Sha1Of(args[1]))) return true;
         }
         return false;
     }
 
-    /// <summary>Compiles a script on a pooled engine: null, or Redis's compile error text.</summary>
-    public string? CompileCheck(byte[] body)
+    /// <summary>SCRIPT LOAD on this silo: compiles, and pins the script in the local cache. Null, or the error.</summary>
+    public string? Load(byte[] body)
     {
+        var info = ScriptInfo.Parse(body);
+        if (info.ShebangError is not null) return info.ShebangError;
         var engine = RentEngine();
         try
         {
-            var error = engine.Compile(Sha1Of(body), body);
-            return error is null ? null : "ERR Error compiling script (new function): " + FixCompileMessage(error);
+            var error = engine.Compile(info.Sha, info.Code);
+            if (error is not null) return CompileError(error);
+            _cache.AddLoaded(info);
+            return null;
         }
         finally
         {
@@ -93,18 +113,56 @@ public sealed class ScriptHost : IDisposable
         }
     }
 
-    public void Remember(string sha, byte[] body) => _bodies.TryAdd(sha, body);
-
-    public void Flush(long epoch)
+    /// <summary>Follows the cluster: a newer script epoch flushes the local cache, newer settings apply.</summary>
+    public void Apply(SiloState state)
     {
-        if (epoch <= Interlocked.Read(ref _epoch)) return;
-        Interlocked.Exchange(ref _epoch, epoch);
-        _bodies.Clear();
+        if (state.ScriptEpoch > Interlocked.Read(ref _epoch))
+        {
+            Interlocked.Exchange(ref _epoch, state.ScriptEpoch);
+            _cache.Clear();
+        }
+        if (state.ConfigVersion > Interlocked.Read(ref _configVersion))
+        {
+            Interlocked.Exchange(ref _configVersion, state.ConfigVersion);
+            _settings.Apply(state.Settings);
+        }
+    }
+
+    /// <summary>SCRIPT KILL for a slot: true if a script was running there.</summary>
+    public bool Kill(int slot)
+    {
+        bool killed = false;
+        foreach (var execution in _running.Keys)
+        {
+            if (execution.Slot != slot) continue;
+            execution.Kill();
+            killed = true;
+        }
+        return killed;
+    }
+
+    /// <summary>A script of this slot has run past busy-reply-threshold: make sure SCRIPT KILL can find it.</summary>
+    internal async Task EnsureBusyReportedAsync(int slot)
+    {
+        foreach (var execution in _running.Keys)
+            if (execution.Slot == slot && execution.MarkReported()) await Registry.MarkBusy(slot);
+    }
+
+    private void ReportBusyScripts()
+    {
+        if (_running.IsEmpty) return;
+        long threshold = _settings.BusyReplyThresholdMs;
+        foreach (var execution in _running.Keys)
+        {
+            if (execution.Slot < 0 || execution.Elapsed.TotalMilliseconds < threshold || !execution.MarkReported()) continue;
+            _ = Registry.MarkBusy(execution.Slot);
+        }
     }
 
     /// <summary>
     /// Runs EVAL/EVALSHA(_RO) on a slot's keyspace (slot -1: a keyless script), all or nothing:
-    /// if the script fails, every write it made is undone before the error is replied.
+    /// if the script fails — its own error, a failed redis.call, SCRIPT KILL, a time or memory
+    /// limit — every write it made is undone before the error is replied.
     /// </summary>
     internal void Run(CommandContext context, CommandSpec spec, int slot, IReplyWriter output)
     {
@@ -116,80 +174,107 @@ public sealed class ScriptHost : IDisposable
             output.WriteError(keyError);
             return;
         }
-        string sha;
+        ScriptInfo? info;
         if (IsBySha(args))
         {
-            sha = Encoding.ASCII.GetString(args[1]).ToLowerInvariant();
-            if (!_bodies.ContainsKey(sha))
+            if (!_cache.TryGet(ShaArgument(args[1]), out info))
             {
                 output.WriteError(NoScriptError);
                 return;
             }
         }
-        else
+        else if (!_cache.TryGet(Sha1Of(args[1]), out info))
         {
-            sha = Sha1Of(args[1]);
-            _bodies.TryAdd(sha, args[1]);
+            info = ScriptInfo.Parse(args[1]);
+            _cache.AddEvaluated(info);
+        }
+        if (info.ShebangError is not null)
+        {
+            output.WriteError(info.ShebangError);
+            return;
+        }
+        if (info.Flags.HasFlag(ScriptFlags.NoCluster))
+        {
+            output.WriteError("ERR Can not run script on cluster, 'no-cluster' flag is set.");
+            return;
         }
 
         var engine = RentEngine();
         int top = engine.Top;
         var journal = new UndoJournal();
         var keys = context.Keys;
-        var execution = new ScriptExecution(context, slot, spec.Name.EndsWith("_ro", StringComparison.Ordinal), _logger);
+        long memoryLimit = _settings.ScriptMemoryLimitBytes;
+        var execution = new ScriptExecution(engine, context, slot, info, spec.Name.EndsWith("_ro", StringComparison.Ordinal),
+            _settings.ScriptHardTimeLimitMs, _logger);
+        _running[execution] = true;
         try
         {
-            if (!engine.HasScript(sha))
+            if (!engine.HasScript(info.Sha))
             {
-                var error = engine.Compile(sha, _bodies[sha]);
+                var error = engine.Compile(info.Sha, info.Code);
                 if (error is not null)
                 {
-                    output.WriteError("ERR Error compiling script (new function): " + FixCompileMessage(error));
+                    output.WriteError(CompileError(error));
                     return;
                 }
             }
             keys.Journal = journal;
             bool ok;
             using (execution.Enter())
-                ok = engine.Run(sha, args, 3, keyIndexes.Count);
+            {
+                engine.Arm(memoryLimit);
+                try
+                {
+                    ok = engine.Run(info.Sha, args, 3, keyIndexes.Count);
+                }
+                finally
+                {
+                    engine.Disarm();
+                }
+            }
             keys.Journal = null;
             if (ok)
             {
-                LuaResultConverter.Write(engine.State, -1, output);
+                LuaResultConverter.Write(engine.State, -1, output, execution.Resp);
                 return;
             }
             journal.Rollback(keys);
-            WriteScriptError(engine.State, sha, output);
+            string? overrideMessage = engine.MemoryLimitHit && !execution.Killed
+                ? $"ERR Script used more memory than script-memory-limit ({memoryLimit} bytes)"
+                : null;
+            WriteScriptError(engine.State, info.Sha, overrideMessage, output);
         }
         catch (Exception ex)
         {
             journal.Rollback(keys);
-            _logger.LogError(ex, "Script {Sha} failed in the host", sha);
-            output.WriteError($"ERR {ex.Message} script: {sha}");
+            _logger.LogError(ex, "Script {Sha} failed in the host", info.Sha);
+            output.WriteError($"ERR {ex.Message} script: {info.Sha}");
         }
         finally
         {
             keys.Journal = null;
             engine.SetTop(top);
             _pool.Return(engine);
+            _running.TryRemove(execution, out _);
+            if (execution.Reported) _ = Registry.UnmarkBusy(slot);
         }
     }
 
     /// <summary>Redis's wording: "&lt;msg&gt; script: &lt;sha&gt;, on @user_script:&lt;line&gt;." (plain Lua errors get "ERR ").</summary>
-    private static void WriteScriptError(IntPtr L, string sha, IReplyWriter output)
+    private static void WriteScriptError(IntPtr L, string sha, string? overrideMessage, IReplyWriter output)
     {
         string message = "ERR unknown error";
         long line = 0;
         bool coded = false;
         if (LuaNative.lua_type(L, -1) == LuaNative.TTable)
         {
-            LuaNative.GetField(L, -1, "err\0"u8);
+            LuaNative.RawGetField(L, -1, "err");
             message = LuaNative.ToUtf8(L, -1);
             LuaNative.Pop(L, 1);
-            LuaNative.GetField(L, -1, "line\0"u8);
+            LuaNative.RawGetField(L, -1, "line");
             line = LuaNative.lua_tointegerx(L, -1, out _);
             LuaNative.Pop(L, 1);
-            LuaNative.GetField(L, -1, "coded\0"u8);
+            LuaNative.RawGetField(L, -1, "coded");
             coded = LuaNative.lua_toboolean(L, -1) != 0;
             LuaNative.Pop(L, 1);
         }
@@ -197,11 +282,17 @@ public sealed class ScriptHost : IDisposable
         {
             message = LuaNative.ToUtf8(L, -1);
         }
+        if (overrideMessage is not null)
+        {
+            message = overrideMessage;
+            coded = true;
+        }
         output.WriteError($"{(coded ? "" : "ERR ")}{message} script: {sha}, on @user_script:{line}.");
     }
 
     /// <summary>Lua 5.4 writes "near &lt;eof&gt;"; Redis's Lua 5.1 quotes it.</summary>
-    private static string FixCompileMessage(string message) => message.Replace("near <eof>", "near '<eof>'");
+    private static string CompileError(string luaMessage) =>
+        "ERR Error compiling script (new function): " + luaMessage.Replace("near <eof>", "near '<eof>'");
 
     private LuaEngine RentEngine()
     {
@@ -215,5 +306,9 @@ public sealed class ScriptHost : IDisposable
         return engine;
     }
 
-    public void Dispose() => _pool.Dispose();
+    public void Dispose()
+    {
+        _busySweep.Dispose();
+        _pool.Dispose();
+    }
 }
