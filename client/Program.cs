@@ -7,6 +7,9 @@ using OrleansLua.Client.Gateway;
 var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddCommandLine(args, GatewayServiceCollectionExtensions.SwitchMappings);
 int siloGatewayPort = builder.Configuration.GetValue("Orleans:GatewayPort", 30000);
-builder.UseOrleansClient(client => client.UseLocalhostClustering(siloGatewayPort));
+builder.UseOrleansClient(client => client
+    .UseLocalhostClustering(siloGatewayPort)
+    // A script may run for minutes (until SCRIPT KILL); its caller waits, as a Redis client would.
+    .Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10)));
 builder.Services.AddRespGateway(builder.Configuration);
 await builder.Build().RunAsync();

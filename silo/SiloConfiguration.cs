@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+
 using OrleansLua.Client.Gateway;
 using OrleansLua.Grains;
 
@@ -7,6 +8,8 @@ namespace OrleansLua.Silo;
 /// <summary>How a silo is set up from configuration and the command line.</summary>
 public static class SiloConfiguration
 {
+    public static readonly TimeSpan ScriptCallTimeout = TimeSpan.FromMinutes(10);
+
     public static readonly Dictionary<string, string> SwitchMappings = new(GatewayServiceCollectionExtensions.SwitchMappings)
     {
         ["--silo-port"] = "Orleans:SiloPort",
@@ -25,6 +28,8 @@ public static class SiloConfiguration
     public static ISiloBuilder AddOrleansLua(this ISiloBuilder silo, IConfiguration? configuration = null,
         Action<GatewayOptions>? configureGateway = null)
     {
+        // A script may run for minutes (until SCRIPT KILL); its caller waits, as a Redis client would.
+        silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = ScriptCallTimeout);
         silo.Services.AddOrleansLuaGrains();
         silo.Services.AddRespGateway(configuration, configureGateway);
         return silo;

@@ -153,8 +153,7 @@ public sealed class RespConnection
         {
             _logger.LogWarning(ex, "{Command} failed for connection {Id}", spec.Name, _session.Id);
             _out.Truncate(mark);
-            var message = ex.GetBaseException().Message.Split('\n')[0];
-            _out.WriteError(message.StartsWith("BUSY ", StringComparison.Ordinal) ? message : "ERR " + message);
+            _out.WriteError(ErrorReply(ex));
         }
     }
 
@@ -269,12 +268,20 @@ public sealed class RespConnection
             catch (Exception ex)
             {
                 _logger.LogWarning(ex, "Shard call failed for connection {Id}", _session.Id);
-                var message = ex.GetBaseException().Message.Split('\n')[0];
-                for (int i = 0; i < pending.Count; i++) _out.WriteError(message.StartsWith("BUSY ", StringComparison.Ordinal) ? message : "ERR " + message);
+                var message = ErrorReply(ex);
+                for (int i = 0; i < pending.Count; i++) _out.WriteError(message);
             }
         }
         _pending.Clear();
         _inFlight.Clear();
+    }
+
+    /// <summary>A failed grain call as an error reply: BUSY passes through, the rest is one short ERR line.</summary>
+    private static string ErrorReply(Exception ex)
+    {
+        var message = ex.GetBaseException().Message.Split('\n')[0];
+        if (message.StartsWith("BUSY ", StringComparison.Ordinal)) return message;
+        return "ERR " + (message.Length > 200 ? message[..200] + "…" : message);
     }
 
     private readonly record struct Pending(int Count, Task<byte[]> Reply);

@@ -74,16 +74,22 @@ local function xpcall_result(ok, ...)
 end
 local function xpcall51(f, handler, ...) return xpcall_result(real_xpcall(f, handler, ...)) end
 
+-- Hooks are per Lua thread: every coroutine a script creates gets the time-limit hook too.
 local coroutine51 = {}
 for k, v in pairs(coroutine) do coroutine51[k] = v end
-local real_resume = coroutine.resume
+local real_create, real_resume = coroutine.create, coroutine.resume
+coroutine51.create = function(f)
+  local co = real_create(f)
+  sethook(co, count_hook, '', 100000)
+  return co
+end
 local function resume_result(ok, ...)
   if not ok and is_stop((...)) then real_error((...), 0) end
   return ok, ...
 end
 coroutine51.resume = function(co, ...) return resume_result(real_resume(co, ...)) end
 coroutine51.wrap = function(f)
-  local co = coroutine.create(f)
+  local co = coroutine51.create(f)
   return function(...)
     local function unwrap(ok, ...)
       if not ok then real_error((...), 0) end

@@ -6,7 +6,7 @@ namespace OrleansLua.Grains.Scripting;
 /// A silo's local script cache: SCRIPT LOADed scripts stay; scripts that arrived by EVAL (or were
 /// fetched for EVALSHA) are kept least recently used, at most <see cref="EvalCapacity"/>.
 /// </summary>
-internal sealed class ScriptCache
+public sealed class ScriptCache
 {
     public const int EvalCapacity = 500;
 
