@@ -62,6 +62,29 @@ public class ScriptClientTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scripts_over_resp3_with_stackexchange_redis()
+    {
+        await using var resp3 = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{fixture.Ports[1]},protocol=resp3");
+        var db = resp3.GetDatabase();
+        var k = Tag() + "k";
+        Assert.Equal("v", (string?)await db.ScriptEvaluateAsync("redis.call('SET', KEYS[1], 'v') return redis.call('GET', KEYS[1])", [k]));
+        Assert.True((bool)await db.ScriptEvaluateAsync("redis.setresp(3) return true"));
+        Assert.Equal(1.5, (double)await db.ScriptEvaluateAsync("return {double=1.5}"));
+        var map = await db.ScriptEvaluateAsync("return {map={field='value'}}");
+        Assert.Equal(ResultType.Map, map.Resp3Type);
+        Assert.Equal("value", (string?)map.ToDictionary()["field"]);
+        Assert.True((await db.ScriptEvaluateAsync("return false")).IsNull);
+    }
+
+    [Fact]
+    public void Redis_cli_resp3_runs_scripts()
+    {
+        Assert.Equal("1# \"a\" => (integer) 1\n", RedisCli.Run(fixture.Port, ["-3", "--no-raw", "EVAL", "return {map={a=1}}", "0"]).Output);
+        Assert.Equal("(true)\n", RedisCli.Run(fixture.Port, ["-3", "--no-raw", "EVAL", "redis.setresp(3) return true", "0"]).Output);
+        Assert.Equal("(double) 1.5\n", RedisCli.Run(fixture.Port, ["-3", "--no-raw", "EVAL", "return {double=1.5}", "0"]).Output);
+    }
+
+    [Fact]
     public void Redis_cli_eval_with_keys_and_args()
     {
         var dir = Directory.CreateTempSubdirectory();
