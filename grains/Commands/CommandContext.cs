@@ -1,3 +1,4 @@
+using OrleansLua.Grains.Keyspace;
 using OrleansLua.Protocol;
 using KeyspaceStore = OrleansLua.Grains.Keyspace.Keyspace;
 
@@ -11,6 +12,51 @@ public sealed class CommandContext(KeyspaceStore keys, IReplyWriter reply)
     public byte[][] Args { get; set; } = [];
     /// <summary>Unix milliseconds; frozen for the duration of a script.</summary>
     public long Now { get; set; }
+
+    /// <summary>
+    /// Reads a collection key: true with null when missing, true with the value when it holds a
+    /// <typeparamref name="T"/>, false (WRONGTYPE already replied) when it holds another type.
+    /// </summary>
+    public bool TryRead<T>(byte[] key, out T? value) where T : class, IRedisValue
+    {
+        var entry = Keys.Get(key, Now);
+        value = entry?.Value as T;
+        if (entry is null || value is not null) return true;
+        Reply.WriteError(Errors.WrongType);
+        return false;
+    }
+
+    /// <summary>
+    /// Gets a collection key for changing it: journaled first (rollback, write sets), created empty
+    /// when missing and <paramref name="create"/>. False (WRONGTYPE replied) when it holds another type.
+    /// After changing it, call <see cref="Written"/>.
+    /// </summary>
+    public bool TryWrite<T>(byte[] key, bool create, out T? value) where T : class, IRedisValue, new()
+    {
+        var entry = Keys.Get(key, Now);
+        if (entry is null)
+        {
+            value = null;
+            if (!create) return true;
+            value = new T();
+            Keys.Set(key, value, Now);
+            return true;
+        }
+        value = entry.Value as T;
+        if (value is null)
+        {
+            Reply.WriteError(Errors.WrongType);
+            return false;
+        }
+        Keys.BeforeMutate(key, entry);
+        return true;
+    }
+
+    /// <summary>After a change: a collection left empty is deleted, as Redis does.</summary>
+    public void Written(byte[] key, IRedisValue value)
+    {
+        if (value.IsEmpty) Keys.Delete(key, Now);
+    }
 }
 
 /// <summary>Redis's exact error texts, shared by command implementations.</summary>

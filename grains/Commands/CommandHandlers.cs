@@ -8,54 +8,25 @@ namespace OrleansLua.Grains.Commands;
 /// </summary>
 public static class CommandHandlers
 {
-    private static readonly Dictionary<string, CommandHandler> ByName = new()
+    /// <summary>Keyless commands scripts may call (the gateway answers them itself for clients).</summary>
+    private static readonly Dictionary<string, CommandHandler> KeylessHandlers = new()
     {
-        ["get"] = StringCommands.Get,
-        ["set"] = StringCommands.Set,
-        ["setnx"] = StringCommands.SetNx,
-        ["setex"] = StringCommands.SetEx,
-        ["psetex"] = StringCommands.PSetEx,
-        ["getset"] = StringCommands.GetSet,
-        ["getdel"] = StringCommands.GetDel,
-        ["getex"] = StringCommands.GetEx,
-        ["mget"] = StringCommands.MGet,
-        ["mset"] = StringCommands.MSet,
-        ["msetnx"] = StringCommands.MSetNx,
-        ["incr"] = StringCommands.Incr,
-        ["incrby"] = StringCommands.IncrBy,
-        ["decr"] = StringCommands.Decr,
-        ["decrby"] = StringCommands.DecrBy,
-        ["incrbyfloat"] = StringCommands.IncrByFloat,
-        ["append"] = StringCommands.Append,
-        ["strlen"] = StringCommands.StrLen,
-        ["getrange"] = StringCommands.GetRange,
-        ["setrange"] = StringCommands.SetRange,
-        ["del"] = KeyCommands.Del,
-        ["unlink"] = KeyCommands.Del,
-        ["exists"] = KeyCommands.Exists,
-        ["touch"] = KeyCommands.Exists,
-        ["type"] = KeyCommands.Type,
-        ["expire"] = KeyCommands.Expire,
-        ["pexpire"] = KeyCommands.PExpire,
-        ["expireat"] = KeyCommands.ExpireAt,
-        ["pexpireat"] = KeyCommands.PExpireAt,
-        ["ttl"] = KeyCommands.Ttl,
-        ["pttl"] = KeyCommands.PTtl,
-        ["expiretime"] = KeyCommands.ExpireTime,
-        ["pexpiretime"] = KeyCommands.PExpireTime,
-        ["persist"] = KeyCommands.Persist,
-        ["rename"] = KeyCommands.Rename,
-        ["renamenx"] = KeyCommands.RenameNx,
-        ["dbsize"] = KeyCommands.DbSize,
-        ["keys"] = KeyCommands.Keys,
-        ["randomkey"] = KeyCommands.RandomKey,
-        ["flushall"] = KeyCommands.FlushAll,
-        ["flushdb"] = KeyCommands.FlushAll,
-        // keyless commands scripts may call
         ["ping"] = c => KeylessCommands.Ping(c.Args, c.Reply),
         ["echo"] = c => KeylessCommands.Echo(c.Args, c.Reply),
         ["time"] = c => KeylessCommands.Time(c.Reply),
     };
+
+    private static readonly Dictionary<string, CommandHandler> ByName = Merge(
+        StringCommands.Handlers, KeyCommands.Handlers, KeylessHandlers, HashCommands.Handlers, ListCommands.Handlers,
+        SetCommands.Handlers, SortedSetCommands.Handlers, StreamCommands.Handlers);
+
+    private static Dictionary<string, CommandHandler> Merge(params IReadOnlyDictionary<string, CommandHandler>[] groups)
+    {
+        var all = new Dictionary<string, CommandHandler>();
+        foreach (var group in groups)
+            foreach (var (name, handler) in group) all.Add(name, handler);
+        return all;
+    }
 
     private static readonly CommandHandler?[] ById = CommandTable.ById.Select(s => ByName.GetValueOrDefault(s.Name)).ToArray();
 

@@ -5,6 +5,31 @@ namespace OrleansLua.Grains.Commands;
 /// <summary>Generic keyspace commands (DEL, EXPIRE, TTL, RENAME…) on one slot.</summary>
 public static class KeyCommands
 {
+    public static readonly IReadOnlyDictionary<string, CommandHandler> Handlers = new Dictionary<string, CommandHandler>
+    {
+        ["del"] = Del,
+        ["unlink"] = Del,
+        ["exists"] = Exists,
+        ["touch"] = Exists,
+        ["type"] = Type,
+        ["expire"] = Expire,
+        ["pexpire"] = PExpire,
+        ["expireat"] = ExpireAt,
+        ["pexpireat"] = PExpireAt,
+        ["ttl"] = Ttl,
+        ["pttl"] = PTtl,
+        ["expiretime"] = ExpireTime,
+        ["pexpiretime"] = PExpireTime,
+        ["persist"] = Persist,
+        ["rename"] = Rename,
+        ["renamenx"] = RenameNx,
+        ["dbsize"] = DbSize,
+        ["keys"] = Keys,
+        ["randomkey"] = RandomKey,
+        ["flushall"] = FlushAll,
+        ["flushdb"] = FlushAll,
+    };
+
     public static void Del(CommandContext c)
     {
         long deleted = 0;

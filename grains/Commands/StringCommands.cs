@@ -6,6 +6,30 @@ namespace OrleansLua.Grains.Commands;
 /// <summary>String commands (GET, SET, INCR…), Redis 7 semantics.</summary>
 public static class StringCommands
 {
+    public static readonly IReadOnlyDictionary<string, CommandHandler> Handlers = new Dictionary<string, CommandHandler>
+    {
+        ["get"] = Get,
+        ["set"] = Set,
+        ["setnx"] = SetNx,
+        ["setex"] = SetEx,
+        ["psetex"] = PSetEx,
+        ["getset"] = GetSet,
+        ["getdel"] = GetDel,
+        ["getex"] = GetEx,
+        ["mget"] = MGet,
+        ["mset"] = MSet,
+        ["msetnx"] = MSetNx,
+        ["incr"] = Incr,
+        ["incrby"] = IncrBy,
+        ["decr"] = Decr,
+        ["decrby"] = DecrBy,
+        ["incrbyfloat"] = IncrByFloat,
+        ["append"] = Append,
+        ["strlen"] = StrLen,
+        ["getrange"] = GetRange,
+        ["setrange"] = SetRange,
+    };
+
     public const long MaxStringLength = 512L * 1024 * 1024;
 
     public static void Get(CommandContext c)

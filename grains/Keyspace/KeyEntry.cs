@@ -16,6 +16,7 @@ public sealed class KeyEntry(object value)
     public string TypeName => Value switch
     {
         byte[] => "string",
+        IRedisValue collection => collection.TypeName,
         _ => "none",
     };
 }

@@ -63,6 +63,9 @@ public sealed class Keyspace
         entry.Value = value;
     }
 
+    /// <summary>A collection is about to change in place: the journal records it first.</summary>
+    public void BeforeMutate(byte[] key, KeyEntry entry) => Journal?.BeforeWrite(key, entry);
+
     public void SetExpiry(byte[] key, KeyEntry entry, long expireAt)
     {
         Journal?.BeforeWrite(key, entry);

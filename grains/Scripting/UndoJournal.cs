@@ -6,7 +6,7 @@ namespace OrleansLua.Grains.Scripting;
 /// <summary>
 /// Remembers each key's state before a script first changes it, so a failed script can be rolled
 /// back to exactly the keyspace it started with. String values are immutable, so keeping the
-/// reference is a snapshot; mutable value types must copy on write before changing in place.
+/// reference is a snapshot; collections change in place, so they are cloned.
 /// </summary>
 internal sealed class UndoJournal : IKeyspaceJournal
 {
@@ -17,7 +17,9 @@ internal sealed class UndoJournal : IKeyspaceJournal
     public void BeforeWrite(byte[] key, KeyEntry? before)
     {
         if (_before.ContainsKey(key)) return;
-        _before[key] = before is null ? (false, null, KeyEntry.NoExpiry) : (true, before.Value, before.ExpireAt);
+        _before[key] = before is null
+            ? (false, null, KeyEntry.NoExpiry)
+            : (true, before.Value is IRedisValue collection ? collection.Clone() : before.Value, before.ExpireAt);
     }
 
     public void Rollback(KeyspaceStore keys)

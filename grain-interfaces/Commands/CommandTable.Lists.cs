@@ -1,0 +1,11 @@
+using static OrleansLua.GrainInterfaces.Commands.CommandRouting;
+
+namespace OrleansLua.GrainInterfaces.Commands;
+
+public static partial class CommandTable
+{
+    // lists
+    private static CommandSpec[] ListSpecs() =>
+    [
+    ];
+}

@@ -1,0 +1,54 @@
+using static OrleansLua.GrainInterfaces.Commands.CommandRouting;
+
+namespace OrleansLua.GrainInterfaces.Commands;
+
+public static partial class CommandTable
+{
+    // connection, server and cluster commands the gateway answers itself
+    private static CommandSpec[] ServerSpecs() =>
+    [
+        Cmd("ping", -1, "fast", NoKeys, Connection, "connection", "1.0.0", "Returns the server's liveliness response."),
+        Cmd("echo", 2, "fast", NoKeys, Connection, "connection", "1.0.0", "Returns the given string."),
+        Cmd("quit", -1, "noscript loading stale fast no_auth allow_busy", NoKeys, Connection, "connection", "1.0.0", "Closes the connection."),
+        Cmd("hello", -1, "noscript loading stale fast no_auth allow_busy", NoKeys, Connection, "connection", "6.0.0", "Handshakes with the Redis server."),
+        Cmd("select", 2, "loading stale fast", NoKeys, Connection, "connection", "1.0.0", "Changes the selected database."),
+        Cmd("reset", 1, "noscript loading stale fast no_auth allow_busy", NoKeys, Connection, "connection", "6.2.0", "Resets the connection."),
+        Cmd("client", -2, "", NoKeys, Connection, "connection", "2.4.0", "A container for client connection commands.", subcommands:
+        [
+            Cmd("client|setname", 3, "noscript loading stale", NoKeys, Connection, "connection", "2.6.9", "Sets the connection name."),
+            Cmd("client|getname", 2, "noscript loading stale", NoKeys, Connection, "connection", "2.6.9", "Returns the name of the connection."),
+            Cmd("client|id", 2, "noscript loading stale", NoKeys, Connection, "connection", "5.0.0", "Returns the unique client ID of the connection."),
+            Cmd("client|info", 2, "noscript loading stale", NoKeys, Connection, "connection", "6.2.0", "Returns information about the connection."),
+            Cmd("client|list", -2, "admin noscript loading stale", NoKeys, Connection, "connection", "2.4.0", "Lists open connections."),
+            Cmd("client|setinfo", 4, "noscript loading stale", NoKeys, Connection, "connection", "7.2.0", "Sets information specific to the client or connection."),
+            Cmd("client|no-evict", 3, "admin noscript loading stale", NoKeys, Connection, "connection", "7.0.0", "Sets the client eviction mode of the connection."),
+            Cmd("client|help", 2, "loading stale", NoKeys, Connection, "connection", "5.0.0", "Returns helpful text about the different subcommands."),
+        ]),
+        Cmd("info", -1, "loading stale", NoKeys, Connection, "server", "1.0.0", "Returns information and statistics about the server."),
+        Cmd("time", 1, "loading stale fast", NoKeys, Connection, "server", "2.6.0", "Returns the server time."),
+        Cmd("command", -1, "loading stale", NoKeys, Connection, "server", "2.8.13", "Returns detailed information about all commands.", subcommands:
+        [
+            Cmd("command|count", 2, "loading stale", NoKeys, Connection, "server", "2.8.13", "Returns a count of commands."),
+            Cmd("command|info", -2, "loading stale", NoKeys, Connection, "server", "2.8.13", "Returns information about one, multiple or all commands."),
+            Cmd("command|docs", -2, "loading stale", NoKeys, Connection, "server", "7.0.0", "Returns documentary information about one, multiple or all commands."),
+            Cmd("command|list", -2, "loading stale", NoKeys, Connection, "server", "7.0.0", "Returns a list of command names."),
+            Cmd("command|getkeys", -3, "loading stale", NoKeys, Connection, "server", "2.8.13", "Extracts the key names from an arbitrary command."),
+            Cmd("command|help", 2, "loading stale", NoKeys, Connection, "server", "5.0.0", "Returns helpful text about the different subcommands."),
+        ]),
+        Cmd("config", -2, "", NoKeys, Connection, "server", "2.0.0", "A container for server configuration commands.", subcommands:
+        [
+            Cmd("config|get", -3, "admin noscript loading stale", NoKeys, Connection, "server", "2.0.0", "Returns the effective values of configuration parameters."),
+            Cmd("config|set", -4, "admin noscript loading stale", NoKeys, Connection, "server", "2.0.0", "Sets configuration parameters in-flight."),
+            Cmd("config|resetstat", 2, "admin noscript loading stale", NoKeys, Connection, "server", "2.0.0", "Resets the server's statistics."),
+            Cmd("config|help", 2, "loading stale", NoKeys, Connection, "server", "5.0.0", "Returns helpful text about the different subcommands."),
+        ]),
+        Cmd("cluster", -2, "", NoKeys, Connection, "cluster", "3.0.0", "A container for Redis Cluster commands.", subcommands:
+        [
+            Cmd("cluster|keyslot", 3, "stale", NoKeys, Connection, "cluster", "3.0.0", "Returns the hash slot for a key."),
+            Cmd("cluster|info", 2, "stale", NoKeys, Connection, "cluster", "3.0.0", "Returns information about the state of a node."),
+            Cmd("cluster|help", 2, "loading stale", NoKeys, Connection, "cluster", "5.0.0", "Returns helpful text about the different subcommands."),
+        ]),
+        Cmd("readonly", 1, "loading stale fast", NoKeys, Connection, "cluster", "3.0.0", "Enables read-only queries for a connection to a Redis Cluster replica node."),
+        Cmd("readwrite", 1, "loading stale fast", NoKeys, Connection, "cluster", "3.0.0", "Enables read-write queries for a connection to a Reids Cluster replica node."),
+    ];
+}

@@ -1,0 +1,9 @@
+namespace OrleansLua.Grains.Commands;
+
+/// <summary>Hash commands (HSET, HGET, …), Redis 7 semantics.</summary>
+public static class HashCommands
+{
+    public static readonly IReadOnlyDictionary<string, CommandHandler> Handlers = new Dictionary<string, CommandHandler>
+    {
+    };
+}
