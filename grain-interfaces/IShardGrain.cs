@@ -14,6 +14,23 @@ public interface IShardGrain : IGrainWithIntegerKey
     /// <summary>One page of SCAN over this slot, ordered by a stable per-key hash.</summary>
     Task<ScanPage> Scan(ScanRequest request);
 
+    /// <summary>
+    /// A blocking command (BLPOP, BZPOPMIN, XREAD BLOCK…): the reply if it can be served now, else
+    /// null — the client is then queued (FIFO per key) without holding the grain, and the reply
+    /// arrives through <see cref="BlockRequest.Observer"/> when a write satisfies it.
+    /// </summary>
+    Task<byte[]?> Block(BlockRequest request);
+
+    /// <summary>Timeout or disconnect: forget a waiter. False if it was already served (its reply is on the way).</summary>
+    Task<bool> Unblock(BlockedClientObserverKey waiter);
+
+    /// <summary>WATCH: the keys' current versions (a version changes on every write of the key).</summary>
+    Task<long[]> Watch(byte[][] keys);
+
+    /// <summary>UNWATCH / EXEC / DISCARD / disconnect: stop tracking the keys for this watcher.</summary>
+    [OneWay]
+    Task Unwatch(byte[][] keys);
+
     /// <summary>Key and TTL counts for INFO keyspace.</summary>
     Task<SlotStats> Stats();
 
@@ -35,6 +52,32 @@ public sealed class ShardBatch
     [Id(0)] public required byte[][][] Commands { get; init; }
     /// <summary>2 or 3: the protocol of the connection the replies go to.</summary>
     [Id(1)] public byte Protocol { get; init; } = 2;
+    /// <summary>MULTI/EXEC: reply with one array of all replies, or a null array when a watched key changed.</summary>
+    [Id(2)] public bool Transaction { get; init; }
+    /// <summary>EXEC: the watched keys and the versions WATCH returned.</summary>
+    [Id(3)] public WatchedKey[]? Watches { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record WatchedKey([property: Id(0)] byte[] Key, [property: Id(1)] long Version);
+
+/// <summary>Who waits: a gateway's observer and the waiter's id within it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BlockedClientObserverKey([property: Id(0)] IBlockedClientObserver Observer, [property: Id(1)] long WaiterId);
+
+[GenerateSerializer, Immutable]
+public sealed class BlockRequest
+{
+    [Id(0)] public required BlockedClientObserverKey Waiter { get; init; }
+    [Id(1)] public required byte[][] Command { get; init; }
+    [Id(2)] public byte Protocol { get; init; } = 2;
+}
+
+/// <summary>A gateway's receiver for the replies of its blocked clients.</summary>
+public interface IBlockedClientObserver : IGrainObserver
+{
+    [OneWay]
+    Task Served(long waiterId, byte[] reply);
 }
 
 [GenerateSerializer, Immutable]

@@ -3,6 +3,7 @@ using Orleans.Concurrency;
 using Orleans.Placement;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.Grains.Blocking;
 using OrleansLua.Grains.Commands;
 using OrleansLua.Grains.Keyspace;
 using OrleansLua.Grains.Scripting;
@@ -33,6 +34,9 @@ public sealed class ShardGrain : Grain, IShardGrain
     private readonly CommandContext _context;
     private readonly ILogger<ShardGrain> _logger;
     private readonly ScriptHost _scripts;
+    private readonly SlotWaiters _waiters = new();
+    private readonly WatchedKeys _watched = new();
+    private readonly List<int> _keyIndexes = [];
     private IGrainTimer? _expiryTimer;
     private int _slot;
     /// <summary>Set while a script batch runs off the grain turn.</summary>
@@ -44,6 +48,11 @@ public sealed class ShardGrain : Grain, IShardGrain
         _logger = logger;
         _scripts = scripts;
         _context = new CommandContext(_keys, _writer);
+        _keys.KeyChanging = key =>
+        {
+            _waiters.KeyChanging(key);
+            _watched.KeyChanging(key);
+        };
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -120,19 +129,98 @@ public sealed class ShardGrain : Grain, IShardGrain
         return Task.CompletedTask;
     }
 
-    /// <summary>Runs the batch's commands in order; touches only the keyspace (it may run off the grain turn).</summary>
+    /// <summary>
+    /// Runs the batch's commands in order (a transaction as one array reply, or a null array when a
+    /// watched key changed), then serves blocked clients whose keys it wrote. Touches only the slot's
+    /// state, so it may run off the grain turn (script batches).
+    /// </summary>
     private byte[] ExecuteBatch(ShardBatch batch)
     {
         _writer.Reset();
         _writer.Protocol = (RespProtocol)batch.Protocol;
         _context.Reply = _writer;
+        if (batch.Transaction)
+        {
+            if (batch.Watches is { Length: > 0 } watches && !_watched.Unchanged(watches))
+            {
+                _writer.WriteNullArray();
+                return _writer.ToArray();
+            }
+            _writer.WriteArrayHeader(batch.Commands.Length);
+        }
         foreach (var args in batch.Commands)
         {
             _context.Args = args;
             _context.Now = UnixTime.NowMilliseconds();
             ExecuteOne(_context);
         }
-        return _writer.ToArray();
+        var replies = _writer.ToArray();
+        ServeWaiters();
+        return replies;
+    }
+
+    public async Task<byte[]?> Block(BlockRequest request)
+    {
+        if (await WaitForScriptAsync())
+        {
+            var busy = new RespWriter((RespProtocol)request.Protocol, 96);
+            busy.WriteError(ScriptHost.BusyError);
+            return busy.ToArray();
+        }
+        var reply = TryServe(request);
+        ServeWaiters(); // BLMOVE may have fed another waiter
+        EnsureExpiryTimer();
+        if (reply is not null) return reply;
+        var spec = CommandTable.Find(request.Command[0])!;
+        _keyIndexes.Clear();
+        spec.Keys.Collect(request.Command, _keyIndexes);
+        _waiters.Add(request, _keyIndexes.Select(i => request.Command[i]).ToArray());
+        return null;
+    }
+
+    public async Task<bool> Unblock(BlockedClientObserverKey waiter)
+    {
+        await WaitUntilNoScriptAsync();
+        return _waiters.Remove(waiter);
+    }
+
+    public async Task<long[]> Watch(byte[][] keys)
+    {
+        await WaitUntilNoScriptAsync();
+        return _watched.Watch(keys);
+    }
+
+    public async Task Unwatch(byte[][] keys)
+    {
+        await WaitUntilNoScriptAsync();
+        _watched.Unwatch(keys);
+    }
+
+    /// <summary>Runs a blocked client's command: its reply, or null when it would still block.</summary>
+    private byte[]? TryServe(BlockRequest request)
+    {
+        var writer = new RespWriter((RespProtocol)request.Protocol, 64);
+        var (previousReply, previousArgs) = (_context.Reply, _context.Args);
+        _context.Reply = writer;
+        _context.Args = request.Command;
+        _context.Now = UnixTime.NowMilliseconds();
+        ExecuteOne(_context);
+        (_context.Reply, _context.Args) = (previousReply, previousArgs);
+        var reply = writer.WrittenSpan;
+        return reply.SequenceEqual("*-1\r\n"u8) || reply.SequenceEqual("_\r\n"u8) ? null : writer.ToArray();
+    }
+
+    private void ServeWaiters()
+    {
+        if (!_waiters.HasReady) return;
+        foreach (var (request, reply) in _waiters.ServeReady(TryServe))
+            request.Waiter.Observer.Served(request.Waiter.WaiterId, reply);
+    }
+
+    /// <summary>Waits (without answering BUSY) until no script batch runs: for calls that touch slot state.</summary>
+    private async Task WaitUntilNoScriptAsync()
+    {
+        while (_scriptDone is { } done && _scriptStarted is not null) await done.Task;
     }
 
     private void ExecuteOne(CommandContext context)

@@ -16,6 +16,7 @@ public sealed class GatewayContext
         Router = new SlotRouter(grains);
         FanOut = new FanOutCommands(Router);
         Connection = new ConnectionCommands(this, grains, settings);
+        Blocked = new BlockedClients(grains);
     }
 
     private readonly IGrainFactory _grains;
@@ -26,6 +27,7 @@ public sealed class GatewayContext
     public SlotRouter Router { get; }
     public FanOutCommands FanOut { get; }
     public ConnectionCommands Connection { get; }
+    public BlockedClients Blocked { get; }
     /// <summary>The port the listener actually bound (differs from the option when it was 0).</summary>
     public int BoundPort { get; internal set; }
 

@@ -14,7 +14,7 @@ namespace OrleansLua.Client.Gateway;
 /// slots may be in flight together, but a slot never gets a second call from this connection
 /// before the first has answered (Orleans does not order concurrent calls).
 /// </summary>
-public sealed class RespConnection
+public sealed partial class RespConnection
 {
     private readonly Socket _socket;
     private readonly GatewayContext _gateway;
@@ -28,6 +28,11 @@ public sealed class RespConnection
     private readonly List<byte[][]> _batch = [];
     private const int NoBatch = int.MinValue;
     private int _batchSlot = NoBatch;
+    private readonly TransactionState _transaction = new();
+    private PipeReader? _reader;
+    /// <summary>A read started while a client was blocked, handed back to the main loop.</summary>
+    private Task<ReadResult>? _pendingRead;
+    private CancellationToken _cancellation;
 
     public RespConnection(Socket socket, GatewayContext gateway, ILogger logger)
     {
@@ -42,13 +47,15 @@ public sealed class RespConnection
     public async Task RunAsync(CancellationToken cancellation)
     {
         await using var stream = new NetworkStream(_socket, ownsSocket: true);
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 65536));
+        var reader = _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 65536));
         var writer = PipeWriter.Create(stream);
+        _cancellation = cancellation;
         try
         {
             while (!cancellation.IsCancellationRequested)
             {
-                var result = await reader.ReadAsync(cancellation);
+                var result = _pendingRead is { } pending ? await pending : await reader.ReadAsync(cancellation);
+                _pendingRead = null;
                 var buffer = result.Buffer;
                 string? protocolError = ParseCommands(buffer, out var consumed, out bool hitLimit);
                 reader.AdvanceTo(consumed, hitLimit ? consumed : buffer.End);
@@ -77,6 +84,7 @@ public sealed class RespConnection
         }
         finally
         {
+            ForgetWatches();
             _gateway.Clients.Close(_session);
             await reader.CompleteAsync();
             await writer.CompleteAsync();
@@ -116,6 +124,11 @@ public sealed class RespConnection
             if (_session.CloseRequested) break;
             _session.LastInteraction = DateTime.UtcNow;
             var spec = CommandTable.Resolve(args, out var error);
+            if (_transaction.Active && !IsTransactionControl(spec))
+            {
+                Queue(spec, args, error);
+                continue;
+            }
             if (spec is null)
             {
                 Immediate(w => w.WriteError(error!));
@@ -123,8 +136,22 @@ public sealed class RespConnection
             }
             _session.LastCommand = spec.Name;
             _gateway.Stats.CommandProcessed();
+            if (spec.Name == "reset")
+            {
+                _transaction.EndMulti();
+                ForgetWatches();
+            }
+            if (spec.Group == "transactions")
+            {
+                await ExecuteTransactionCommandAsync(spec, args);
+                continue;
+            }
             switch (spec.Routing)
             {
+                case CommandRouting.Slot when spec.Has(CommandFlags.Blocking):
+                    await DrainAsync();
+                    await ExecuteBlockingAsync(spec, args);
+                    break;
                 case CommandRouting.Slot:
                     RouteToSlot(spec, args);
                     break;
@@ -225,9 +252,11 @@ public sealed class RespConnection
         _batchSlot = NoBatch;
     }
 
-    private Task<byte[]> CallSlot(int slot, byte[][][] commands, byte protocol)
+    private Task<byte[]> CallSlot(int slot, byte[][][] commands, byte protocol) =>
+        CallSlot(slot, new ShardBatch { Commands = commands, Protocol = protocol });
+
+    private Task<byte[]> CallSlot(int slot, ShardBatch batch)
     {
-        var batch = new ShardBatch { Commands = commands, Protocol = protocol };
         var previous = _inFlight.GetValueOrDefault(slot);
         var call = previous is null || previous.IsCompleted
             ? _gateway.Invoke(slot, batch)

@@ -13,6 +13,7 @@ public static partial class CommandTable
         .. SortedSetSpecs(),
         .. StreamSpecs(),
         .. ScriptingSpecs(),
+        .. TransactionSpecs(),
         .. ServerSpecs(),
     ];
 }

@@ -8,6 +8,9 @@ namespace OrleansLua.GrainInterfaces.Commands;
 /// </summary>
 public static class KeylessCommands
 {
+    /// <summary>The keyless commands a shard grain also runs (from scripts and transactions).</summary>
+    public static readonly IReadOnlySet<string> Names = new HashSet<string> { "ping", "echo", "time" };
+
     public static void Ping(byte[][] args, IReplyWriter w)
     {
         if (args.Length > 2) w.WriteError("ERR wrong number of arguments for 'ping' command");

@@ -16,7 +16,20 @@ public sealed class Keyspace
     private readonly Dictionary<byte[], KeyEntry> _keys = new(ByteArrayComparer.Instance);
     private readonly List<byte[]> _volatileKeys = [];
 
+    /// <summary>The running script's undo journal, if any.</summary>
     public IKeyspaceJournal? Journal { get; set; }
+
+    /// <summary>
+    /// Told of every key about to change, script or not: blocked clients waiting on it and WATCH
+    /// versions follow it.
+    /// </summary>
+    public Action<byte[]>? KeyChanging { get; set; }
+
+    private void Changing(byte[] key, KeyEntry? entry)
+    {
+        Journal?.BeforeWrite(key, entry);
+        KeyChanging?.Invoke(key);
+    }
 
     /// <summary>Keys held, including expired ones not yet reclaimed.</summary>
     public int Count => _keys.Count;
@@ -42,7 +55,7 @@ public sealed class Keyspace
     public void Set(byte[] key, object value, long now, long expireAt = KeyEntry.NoExpiry, bool keepTtl = false)
     {
         var entry = Get(key, now);
-        Journal?.BeforeWrite(key, entry);
+        Changing(key, entry);
         if (entry is null)
         {
             entry = new KeyEntry(value);
@@ -59,16 +72,16 @@ public sealed class Keyspace
     /// <summary>Replaces the value of a live entry and keeps its TTL (INCR, APPEND, SETRANGE…).</summary>
     public void Update(byte[] key, KeyEntry entry, object value)
     {
-        Journal?.BeforeWrite(key, entry);
+        Changing(key, entry);
         entry.Value = value;
     }
 
     /// <summary>A collection is about to change in place: the journal records it first.</summary>
-    public void BeforeMutate(byte[] key, KeyEntry entry) => Journal?.BeforeWrite(key, entry);
+    public void BeforeMutate(byte[] key, KeyEntry entry) => Changing(key, entry);
 
     public void SetExpiry(byte[] key, KeyEntry entry, long expireAt)
     {
-        Journal?.BeforeWrite(key, entry);
+        Changing(key, entry);
         ApplyExpiry(key, entry, expireAt);
     }
 
@@ -106,8 +119,8 @@ public sealed class Keyspace
     public int Clear()
     {
         int n = _keys.Count;
-        if (Journal is not null)
-            foreach (var (k, e) in _keys) Journal.BeforeWrite(k, e);
+        if (Journal is not null || KeyChanging is not null)
+            foreach (var (k, e) in _keys) Changing(k, e);
         _keys.Clear();
         _volatileKeys.Clear();
         return n;
@@ -160,7 +173,7 @@ public sealed class Keyspace
 
     private void Remove(byte[] key, KeyEntry entry)
     {
-        Journal?.BeforeWrite(key, entry);
+        Changing(key, entry);
         _keys.Remove(key);
         UntrackVolatile(entry);
     }

@@ -1,0 +1,136 @@
+using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Commands;
+
+namespace OrleansLua.Client.Gateway;
+
+/// <summary>
+/// MULTI / EXEC / DISCARD / WATCH / UNWATCH. Commands are queued here and run as one batch in their
+/// slot's grain; all of a transaction's keys (and its watched keys) must share a slot, as in Redis
+/// Cluster. WATCH asks the grain for key versions; EXEC runs only if they are unchanged.
+/// </summary>
+public sealed partial class RespConnection
+{
+    private const string ExecAbort = "EXECABORT Transaction discarded because of previous errors.";
+
+    private static bool IsTransactionControl(CommandSpec? spec) =>
+        spec is not null && (spec.Group == "transactions" || spec.Name is "quit" or "reset");
+
+    /// <summary>A command inside MULTI: validated now (errors make EXEC abort), run at EXEC.</summary>
+    private void Queue(CommandSpec? spec, byte[][] args, string? error)
+    {
+        if (spec is not null && error is null)
+        {
+            bool runsInGrain = spec.Routing is CommandRouting.Slot or CommandRouting.SplitBySlot
+                || KeylessCommands.Names.Contains(spec.Name);
+            if (!runsInGrain) error = $"ERR '{spec.Name}' cannot be used inside MULTI in OrleansLua";
+            else
+            {
+                int slot = SlotRouter.SlotOf(spec, args, _keyScratch, out error);
+                if (error is null && slot >= 0)
+                {
+                    if (_transaction.Slot >= 0 && _transaction.Slot != slot) error = SlotRouter.CrossSlotError;
+                    else _transaction.Slot = slot;
+                }
+            }
+        }
+        if (error is not null)
+        {
+            _transaction.Dirty = true;
+            Immediate(w => w.WriteError(error));
+            return;
+        }
+        _transaction.Commands.Add(args);
+        Immediate(w => w.WriteSimpleString("QUEUED"));
+    }
+
+    private async Task ExecuteTransactionCommandAsync(CommandSpec spec, byte[][] args)
+    {
+        switch (spec.Name)
+        {
+            case "multi":
+                if (_transaction.Active) Immediate(w => w.WriteError("ERR MULTI calls can not be nested"));
+                else
+                {
+                    _transaction.Begin();
+                    Immediate(w => w.WriteOk());
+                }
+                break;
+            case "discard":
+                if (!_transaction.Active) Immediate(w => w.WriteError("ERR DISCARD without MULTI"));
+                else
+                {
+                    _transaction.EndMulti();
+                    ForgetWatches();
+                    Immediate(w => w.WriteOk());
+                }
+                break;
+            case "exec":
+                await ExecAsync();
+                break;
+            case "watch":
+                await WatchAsync(spec, args);
+                break;
+            case "unwatch":
+                ForgetWatches();
+                Immediate(w => w.WriteOk());
+                break;
+        }
+    }
+
+    private async Task ExecAsync()
+    {
+        if (!_transaction.Active)
+        {
+            Immediate(w => w.WriteError("ERR EXEC without MULTI"));
+            return;
+        }
+        string? error = _transaction.Dirty ? ExecAbort
+            : _transaction.Slot >= 0 && _transaction.WatchSlot >= 0 && _transaction.Slot != _transaction.WatchSlot ? SlotRouter.CrossSlotError
+            : null;
+        var commands = _transaction.Commands.ToArray();
+        int slot = _transaction.Slot >= 0 ? _transaction.Slot : Math.Max(_transaction.WatchSlot, 0);
+        var watches = _transaction.Watches.Select(w => new WatchedKey(w.Key, w.Version)).ToArray();
+        _transaction.EndMulti();
+        if (error is not null)
+        {
+            ForgetWatches();
+            Immediate(w => w.WriteError(error));
+            return;
+        }
+        FlushBatch();
+        var batch = new ShardBatch { Commands = commands, Protocol = (byte)_session.Protocol, Transaction = true, Watches = watches };
+        _pending.Add(new Pending(1, CallSlot(slot, batch)));
+        await DrainAsync();
+        ForgetWatches();
+    }
+
+    private async Task WatchAsync(CommandSpec spec, byte[][] args)
+    {
+        if (_transaction.Active)
+        {
+            Immediate(w => w.WriteError("ERR WATCH inside MULTI is not allowed"));
+            return;
+        }
+        int slot = SlotRouter.SlotOf(spec, args, _keyScratch, out var error);
+        if (error is null && _transaction.WatchSlot >= 0 && slot != _transaction.WatchSlot) error = SlotRouter.CrossSlotError;
+        if (error is not null)
+        {
+            Immediate(w => w.WriteError(error));
+            return;
+        }
+        await DrainAsync();
+        var keys = args[1..];
+        var versions = await _gateway.Router.Shard(slot).Watch(keys);
+        _transaction.WatchSlot = slot;
+        for (int i = 0; i < keys.Length; i++) _transaction.Watches.Add((keys[i], versions[i]));
+        _out.WriteOk();
+    }
+
+    /// <summary>UNWATCH, EXEC, DISCARD, RESET, disconnect: the grain stops tracking this connection's keys.</summary>
+    private void ForgetWatches()
+    {
+        if (_transaction.Watches.Count == 0) return;
+        _ = _gateway.Router.Shard(_transaction.WatchSlot).Unwatch(_transaction.Watches.Select(w => w.Key).ToArray());
+        _transaction.ClearWatches();
+    }
+}
