@@ -83,6 +83,10 @@ public sealed class RespWriter : IReplyWriter, IBufferWriter<byte>
 
     public void WriteArrayHeader(int count) => WritePrefixed((byte)'*', count);
 
+    /// <summary>RESP3 push (out-of-band data such as Pub/Sub messages), RESP2 array.</summary>
+    public void WritePushHeader(int count) =>
+        WritePrefixed(Protocol == RespProtocol.Resp3 ? (byte)'>' : (byte)'*', count);
+
     public void WriteSetHeader(int count) =>
         WritePrefixed(Protocol == RespProtocol.Resp3 ? (byte)'~' : (byte)'*', count);
 

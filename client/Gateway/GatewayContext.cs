@@ -17,6 +17,7 @@ public sealed class GatewayContext
         FanOut = new FanOutCommands(Router);
         Connection = new ConnectionCommands(this, grains, settings);
         Blocked = new BlockedClients(grains);
+        PubSub = new PubSubBroker(grains);
     }
 
     private readonly IGrainFactory _grains;
@@ -28,6 +29,8 @@ public sealed class GatewayContext
     public FanOutCommands FanOut { get; }
     public ConnectionCommands Connection { get; }
     public BlockedClients Blocked { get; }
+    public PubSubBroker PubSub { get; }
+    public IPubSubGrain PubSubHub => _grains.GetGrain<IPubSubGrain>(0);
     /// <summary>The port the listener actually bound (differs from the option when it was 0).</summary>
     public int BoundPort { get; internal set; }
 

@@ -33,6 +33,9 @@ public sealed partial class RespConnection
     /// <summary>A read started while a client was blocked, handed back to the main loop.</summary>
     private Task<ReadResult>? _pendingRead;
     private CancellationToken _cancellation;
+    private PipeWriter? _writer;
+    /// <summary>Replies and pushed Pub/Sub messages share the socket: one writer at a time.</summary>
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     public RespConnection(Socket socket, GatewayContext gateway, ILogger logger)
     {
@@ -48,7 +51,7 @@ public sealed partial class RespConnection
     {
         await using var stream = new NetworkStream(_socket, ownsSocket: true);
         var reader = _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 65536));
-        var writer = PipeWriter.Create(stream);
+        var writer = _writer = PipeWriter.Create(stream);
         _cancellation = cancellation;
         try
         {
@@ -66,11 +69,7 @@ public sealed partial class RespConnection
                     _out.WriteError("ERR " + protocolError);
                     _session.CloseRequested = true;
                 }
-                if (_out.Length > 0)
-                {
-                    await writer.WriteAsync(_out.WrittenMemory, cancellation);
-                    _out.Reset();
-                }
+                await FlushAsync();
                 if (_session.CloseRequested || result.IsCompleted) break;
             }
         }
@@ -85,10 +84,33 @@ public sealed partial class RespConnection
         finally
         {
             ForgetWatches();
+            await UnsubscribeAllAsync();
             _gateway.Clients.Close(_session);
             await reader.CompleteAsync();
             await writer.CompleteAsync();
         }
+    }
+
+    private async Task FlushAsync()
+    {
+        if (_out.Length == 0) return;
+        await _writeLock.WaitAsync(_cancellation);
+        try
+        {
+            await FlushLockedAsync();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Writes the buffered replies; the caller holds the write lock.</summary>
+    private async Task FlushLockedAsync()
+    {
+        if (_out.Length == 0) return;
+        await _writer!.WriteAsync(_out.WrittenMemory, _cancellation);
+        _out.Reset();
     }
 
     private string? ParseCommands(ReadOnlySequence<byte> buffer, out SequencePosition consumed, out bool hitLimit)
@@ -136,10 +158,33 @@ public sealed partial class RespConnection
             }
             _session.LastCommand = spec.Name;
             _gateway.Stats.CommandProcessed();
+            if (RefusedInSubscribedMode(spec))
+            {
+                Immediate(w => w.WriteError(SubscribedModeError(spec)));
+                continue;
+            }
             if (spec.Name == "reset")
             {
                 _transaction.EndMulti();
                 ForgetWatches();
+                await UnsubscribeAllAsync();
+            }
+            if (spec.Group == "pubsub")
+            {
+                await DrainAsync();
+                await ExecutePubSubAsync(spec, args);
+                continue;
+            }
+            if (spec.Name == "ping" && SubscriptionCount > 0 && _session.Protocol == RespProtocol.Resp2)
+            {
+                // RESP2 subscribed mode answers PING with a pong message
+                Immediate(w =>
+                {
+                    w.WriteArrayHeader(2);
+                    w.WriteBulkString("pong");
+                    w.WriteBulk(args.Length > 1 ? args[1] : []);
+                });
+                continue;
             }
             if (spec.Group == "transactions")
             {

@@ -14,6 +14,7 @@ public static partial class CommandTable
         .. StreamSpecs(),
         .. ScriptingSpecs(),
         .. TransactionSpecs(),
+        .. PubSubSpecs(),
         .. ServerSpecs(),
     ];
 }
