@@ -102,6 +102,7 @@ public static class CommandIntrospection
         foreach (var item in items) w.WriteSimpleString(item);
     }
 
+    /// <summary>Redis 7 key specs: begin_search + find_keys, from the table's key spec.</summary>
     private static void WriteKeySpecs(CommandSpec c, RespWriter w)
     {
         if (c.Keys == KeySpec.None)
@@ -113,40 +114,38 @@ public static class CommandIntrospection
         w.WriteMapHeader(3);
         w.WriteBulkString("flags");
         WriteStatusSet([c.Has(CommandFlags.Write) ? "RW" : "RO", c.Has(CommandFlags.Write) ? "UPDATE" : "ACCESS"], w);
-        w.WriteBulkString("begin_search");
-        w.WriteMapHeader(2);
-        w.WriteBulkString("type");
-        w.WriteBulkString("index");
-        w.WriteBulkString("spec");
-        w.WriteMapHeader(1);
-        w.WriteBulkString("index");
         switch (c.Keys)
         {
             case RangeKeys:
+            {
                 var (first, last, step) = c.Keys.Legacy;
-                w.WriteInteger(first);
-                w.WriteBulkString("find_keys");
-                w.WriteMapHeader(2);
-                w.WriteBulkString("type");
-                w.WriteBulkString("range");
-                w.WriteBulkString("spec");
-                w.WriteMapHeader(3);
-                w.WriteBulkString("lastkey"); w.WriteInteger(last < 0 ? last : last - first);
-                w.WriteBulkString("keystep"); w.WriteInteger(step);
-                w.WriteBulkString("limit"); w.WriteInteger(0);
+                WriteSearch(w, "begin_search", "index", ("index", first));
+                WriteSearch(w, "find_keys", "range", ("lastkey", last < 0 ? last : last - first), ("keystep", step), ("limit", 0));
                 break;
-            case CountedKeys counted:
-                w.WriteInteger(counted.CountIndex);
-                w.WriteBulkString("find_keys");
-                w.WriteMapHeader(2);
-                w.WriteBulkString("type");
-                w.WriteBulkString("keynum");
-                w.WriteBulkString("spec");
-                w.WriteMapHeader(3);
-                w.WriteBulkString("keynumidx"); w.WriteInteger(0);
-                w.WriteBulkString("firstkey"); w.WriteInteger(1);
-                w.WriteBulkString("keystep"); w.WriteInteger(1);
+            }
+            case IKeyCountSpec counted:
+                WriteSearch(w, "begin_search", "index", ("index", counted.CountIndex));
+                WriteSearch(w, "find_keys", "keynum", ("keynumidx", 0), ("firstkey", 1), ("keystep", 1));
                 break;
+            default:
+                WriteSearch(w, "begin_search", "unknown");
+                WriteSearch(w, "find_keys", "unknown");
+                break;
+        }
+    }
+
+    private static void WriteSearch(RespWriter w, string name, string type, params (string Name, long Value)[] spec)
+    {
+        w.WriteBulkString(name);
+        w.WriteMapHeader(2);
+        w.WriteBulkString("type");
+        w.WriteBulkString(type);
+        w.WriteBulkString("spec");
+        w.WriteMapHeader(spec.Length);
+        foreach (var (field, value) in spec)
+        {
+            w.WriteBulkString(field);
+            w.WriteInteger(value);
         }
     }
 

@@ -13,6 +13,7 @@ public static partial class CommandTable
         .. SortedSetSpecs(),
         .. StreamSpecs(),
         .. ScriptingSpecs(),
+        .. BlockingSpecs(),
         .. TransactionSpecs(),
         .. PubSubSpecs(),
         .. ServerSpecs(),

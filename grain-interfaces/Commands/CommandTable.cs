@@ -62,7 +62,7 @@ public static partial class CommandTable
             error = spec.ArityError;
             return null;
         }
-        if (spec.Subcommands.Count == 0) return spec;
+        if (spec.Subcommands.Count == 0 || args.Length == 1) return spec; // a bare COMMAND is the container itself
         var sub = FindSubcommand(spec, args[1]);
         if (sub is null)
         {

@@ -14,6 +14,13 @@ public abstract class KeySpec
     public abstract string? Collect(byte[][] args, List<int> keyIndexes);
 }
 
+/// <summary>A key spec whose keys follow a count argument (COMMAND's "keynum" find_keys).</summary>
+public interface IKeyCountSpec
+{
+    /// <summary>The argument index of the key count.</summary>
+    int CountIndex { get; }
+}
+
 /// <summary>Keys at first..last (negative last counts from the end) every step arguments.</summary>
 public sealed class RangeKeys(int first, int last, int step) : KeySpec
 {
@@ -32,7 +39,7 @@ public sealed class RangeKeys(int first, int last, int step) : KeySpec
 /// A count argument followed by that many keys (EVAL script numkeys key…), with Redis's error
 /// wording for a bad count.
 /// </summary>
-public sealed class CountedKeys(int countIndex, string negativeError, string tooManyError) : KeySpec
+public sealed class CountedKeys(int countIndex, string negativeError, string tooManyError) : KeySpec, IKeyCountSpec
 {
     public int CountIndex => countIndex;
 

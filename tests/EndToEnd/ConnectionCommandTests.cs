@@ -114,6 +114,17 @@ public class ConnectionCommandTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public void Command_and_command_docs_are_well_formed_for_every_command()
+    {
+        var count = _c.Call("COMMAND", "COUNT");
+        Assert.StartsWith($"*{count[1..^2]}\r\n", _c.Call("COMMAND"));
+        Assert.StartsWith($"*{int.Parse(count[1..^2]) * 2}\r\n", _c.Call("COMMAND", "DOCS"));
+        _c.Call("HELLO", "3");
+        Assert.StartsWith($"*{count[1..^2]}\r\n", _c.Call("COMMAND"));
+        Assert.StartsWith($"%{count[1..^2]}\r\n", _c.Call("COMMAND", "DOCS"));
+    }
+
+    [Fact]
     public void Cluster_keyslot_and_info()
     {
         Assert.Equal(":12182\r\n", _c.Call("CLUSTER", "KEYSLOT", "foo"));
