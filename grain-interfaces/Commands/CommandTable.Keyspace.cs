@@ -24,6 +24,14 @@ public static partial class CommandTable
         Cmd("persist", 2, "write fast", OneKey, Slot, "generic", "2.2.0", "Removes the expiration time of a key."),
         Cmd("rename", 3, "write", Keys(1, 2, 1), Slot, "generic", "1.0.0", "Renames a key and overwrites the destination."),
         Cmd("renamenx", 3, "write fast", Keys(1, 2, 1), Slot, "generic", "1.0.0", "Renames a key only when the target key name doesn't exist."),
+        Cmd("copy", -3, "write denyoom", Keys(1, 2, 1), Slot, "generic", "6.2.0", "Copies the value of a key to a new key."),
+        Cmd("object", -2, "", NoKeys, Slot, "generic", "2.2.3", "A container for object introspection commands.", subcommands:
+        [
+            Cmd("object|encoding", 3, "readonly", Keys(2, 2, 1), Slot, "generic", "2.2.3", "Returns the internal encoding of a Redis object."),
+            Cmd("object|refcount", 3, "readonly", Keys(2, 2, 1), Slot, "generic", "2.2.3", "Returns the reference count of a value of a key."),
+            Cmd("object|idletime", 3, "readonly", Keys(2, 2, 1), Slot, "generic", "2.2.3", "Returns the time since the last access to a Redis object."),
+            Cmd("object|freq", 3, "readonly", Keys(2, 2, 1), Slot, "generic", "4.0.0", "Returns the logarithmic access frequency counter of a Redis object."),
+        ]),
         Cmd("dbsize", 1, "readonly fast", NoKeys, AllSlots, "server", "1.0.0", "Returns the number of keys in the database.", AggSum),
         Cmd("keys", 2, "readonly", NoKeys, AllSlots, "generic", "1.0.0", "Returns all key names that match a pattern.", Concat),
         Cmd("scan", -2, "readonly", NoKeys, AllSlots, "generic", "2.8.0", "Iterates over the key names in the database.", Special),

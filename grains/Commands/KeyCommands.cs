@@ -22,6 +22,11 @@ public static class KeyCommands
         ["pexpiretime"] = PExpireTime,
         ["persist"] = Persist,
         ["rename"] = Rename,
+        ["copy"] = Copy,
+        ["object|encoding"] = ObjectEncoding,
+        ["object|refcount"] = c => ObjectProperty(c, 1),
+        ["object|idletime"] = c => ObjectProperty(c, 0),
+        ["object|freq"] = c => c.Reply.WriteError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."),
         ["renamenx"] = RenameNx,
         ["dbsize"] = DbSize,
         ["keys"] = Keys,
@@ -181,6 +186,72 @@ public static class KeyCommands
         c.Keys.Set(to, value, c.Now, expireAt);
         if (onlyIfMissing) c.Reply.WriteInteger(1);
         else c.Reply.WriteOk();
+    }
+
+    public static void Copy(CommandContext c)
+    {
+        var a = c.Args;
+        bool replace = false;
+        for (int i = 3; i < a.Length; i++)
+        {
+            if (a[i].Is("replace")) replace = true;
+            else if (a[i].Is("db") && i + 1 < a.Length)
+            {
+                if (!a[++i].TryInt64(out _))
+                {
+                    c.Reply.WriteError(Errors.NotInteger);
+                    return;
+                }
+                c.Reply.WriteError("ERR Copying to another database is not allowed in cluster mode");
+                return;
+            }
+            else
+            {
+                c.Reply.WriteError(Errors.Syntax);
+                return;
+            }
+        }
+        if (ByteArrayComparer.Instance.Equals(a[1], a[2]))
+        {
+            c.Reply.WriteError("ERR source and destination objects are the same");
+            return;
+        }
+        var source = c.Keys.Get(a[1], c.Now);
+        if (source is null || (!replace && c.Keys.Exists(a[2], c.Now)))
+        {
+            c.Reply.WriteInteger(0);
+            return;
+        }
+        // Strings are immutable and can be shared; collections are copied.
+        var value = source.Value is IRedisValue collection ? collection.Clone() : source.Value;
+        c.Keys.Set(a[2], value, c.Now, source.ExpireAt);
+        c.Reply.WriteInteger(1);
+    }
+
+    /// <summary>OBJECT ENCODING with Redis 7's names: int, embstr, raw for strings; the collection's own otherwise.</summary>
+    public static void ObjectEncoding(CommandContext c)
+    {
+        var entry = c.Keys.Get(c.Args[2], c.Now);
+        if (entry is null)
+        {
+            c.Reply.WriteNull();
+            return;
+        }
+        c.Reply.WriteBulkString(entry.Value switch
+        {
+            byte[] s when s.Length <= 20 && s.TryInt64(out _) => "int",
+            byte[] s when s.Length <= 44 => "embstr",
+            byte[] => "raw",
+            IRedisValue v => v.Encoding,
+            _ => "unknown",
+        });
+    }
+
+    /// <summary>OBJECT REFCOUNT / IDLETIME: values are never shared and access times are not tracked.</summary>
+    private static void ObjectProperty(CommandContext c, long value)
+    {
+        if (c.Keys.Get(c.Args[2], c.Now) is null) c.Reply.WriteNull();
+        else c.Reply.WriteInteger(value);
     }
 
     // ---- the per-slot halves of fan-out commands: the gateway merges the slots' replies.
