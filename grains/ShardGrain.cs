@@ -171,10 +171,12 @@ public sealed class ShardGrain : Grain, IShardGrain
         ServeWaiters(); // BLMOVE may have fed another waiter
         EnsureExpiryTimer();
         if (reply is not null) return reply;
-        var spec = CommandTable.Find(request.Command[0])!;
+        var command = BlockingCommands.PinForWaiting(_context, request.Command);
+        var spec = CommandTable.Find(command[0])!;
         _keyIndexes.Clear();
-        spec.Keys.Collect(request.Command, _keyIndexes);
-        _waiters.Add(request, _keyIndexes.Select(i => request.Command[i]).ToArray());
+        spec.Keys.Collect(command, _keyIndexes);
+        _waiters.Add(new BlockRequest { Waiter = request.Waiter, Command = command, Protocol = request.Protocol },
+            _keyIndexes.Select(i => command[i]).ToArray());
         return null;
     }
 

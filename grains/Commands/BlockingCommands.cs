@@ -20,6 +20,26 @@ public static class BlockingCommands
         ["blmpop"] = BLMPop,
     };
 
+    /// <summary>
+    /// A client is about to wait: XREAD's "$" must keep meaning the last ID at the time it blocked,
+    /// so each "$" is replaced by that ID in the command the grain will retry.
+    /// </summary>
+    internal static byte[][] PinForWaiting(CommandContext c, byte[][] args)
+    {
+        if (!args[0].Is("xread")) return args;
+        var read = StreamReadArgs.Parse(args, out _);
+        if (read is null) return args;
+        var pinned = (byte[][])args.Clone();
+        for (int i = 0; i < read.StreamCount; i++)
+        {
+            int index = read.IdIndex(i);
+            if (args[index] is not [(byte)'$']) continue;
+            var stream = c.Keys.Get(args[read.FirstKey + i], c.Now)?.Value as RedisStream;
+            pinned[index] = System.Text.Encoding.ASCII.GetBytes((stream?.LastId ?? StreamId.Zero).ToString());
+        }
+        return pinned;
+    }
+
     /// <summary>Validates the timeout as Redis does even when the command will not block.</summary>
     private static bool TimeoutOk(CommandContext c)
     {
