@@ -187,13 +187,14 @@ public sealed class RespWriter : IReplyWriter, IBufferWriter<byte>
 /// <summary>Number text exactly as Redis prints and parses it.</summary>
 public static class RespNumbers
 {
-    /// <summary>Shortest round-trip form; inf/-inf/nan spelled as Redis does.</summary>
+    /// <summary>As Redis 7.0 prints a double reply: C's %.17g, inf/-inf/nan spelled as Redis does.</summary>
     public static string FormatDouble(double value)
     {
         if (double.IsPositiveInfinity(value)) return "inf";
         if (double.IsNegativeInfinity(value)) return "-inf";
         if (double.IsNaN(value)) return "nan";
-        return value.ToString("R", CultureInfo.InvariantCulture);
+        // .NET's G17 is C's %.17g but for the exponent letter's case.
+        return value.ToString("G17", CultureInfo.InvariantCulture).Replace('E', 'e');
     }
 
     /// <summary>Parses a signed 64-bit integer the way Redis's string2ll does: no spaces, no '+', no leading zeros.</summary>

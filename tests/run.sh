@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. Installs what the tests talk to (redis-cli) when it is missing.
+# Runs the whole test suite. Installs what the tests talk to (redis-cli, Node.js + BullMQ) when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v redis-cli >/dev/null || need+=(redis-tools)
+command -v node >/dev/null || need+=(nodejs npm)
 if ((${#need[@]})); then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+# Node.js clients (BullMQ on ioredis) for the client-compatibility tests
+[ -d tests/node-clients/node_modules/bullmq ] || npm ci --prefix tests/node-clients --no-audit --no-fund --loglevel=error
 
 dotnet build OrleansLua.sln -c Release -warnaserror -nologo -v q
 dotnet test OrleansLua.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"

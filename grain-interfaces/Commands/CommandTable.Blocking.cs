@@ -12,5 +12,8 @@ public static partial class CommandTable
         Cmd("blmove", 6, "write denyoom noscript blocking", Keys(1, 2, 1), Slot, "list", "6.2.0", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved."),
         Cmd("brpoplpush", 4, "write denyoom noscript blocking", Keys(1, 2, 1), Slot, "list", "2.2.0", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped."),
         Cmd("blmpop", -5, "write blocking", new NumKeysThenWhere(2), Slot, "list", "7.0.0", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
+        Cmd("bzpopmin", -3, "write noscript blocking fast", Keys(1, -2, 1), Slot, "sorted-set", "5.0.0", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped."),
+        Cmd("bzpopmax", -3, "write noscript blocking fast", Keys(1, -2, 1), Slot, "sorted-set", "5.0.0", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped."),
+        Cmd("bzmpop", -5, "write blocking", new NumKeysThenWhere(2), Slot, "sorted-set", "7.0.0", "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped."),
     ];
 }

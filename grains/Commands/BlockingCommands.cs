@@ -18,6 +18,12 @@ public static class BlockingCommands
         ["blmove"] = BLMove,
         ["brpoplpush"] = c => Move(c, ListEnd.Right, ListEnd.Left),
         ["blmpop"] = BLMPop,
+        ["bzpopmin"] = c => ZPop(c, max: false),
+        ["bzpopmax"] = c => ZPop(c, max: true),
+        ["bzmpop"] = c =>
+        {
+            if (TimeoutOk(c)) SortedSetCommands.MultiPop(c, numKeysIndex: 2);
+        },
     };
 
     /// <summary>
@@ -69,6 +75,12 @@ public static class BlockingCommands
     {
         if (!TimeoutOk(c)) return;
         if (!TryMove(c, c.Args[1], c.Args[2], from, to)) c.Reply.WriteNullArray();
+    }
+
+    private static void ZPop(CommandContext c, bool max)
+    {
+        if (!TimeoutOk(c)) return;
+        if (!SortedSetCommands.TryPop(c, c.Args.AsSpan(1, c.Args.Length - 2), max, 1, SortedSetPopReply.KeyFlat)) c.Reply.WriteNullArray();
     }
 
     private static void BLMPop(CommandContext c)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
 using OrleansLua.Grains.Commands;
+using OrleansLua.Protocol;
 using static OrleansLua.Grains.Scripting.LuaNative;
 
 namespace OrleansLua.Grains.Scripting;
@@ -153,12 +154,6 @@ internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, 
 internal static class LuaNumbers
 {
     /// <summary>printf("%.17g").</summary>
-    public static string FormatG17(double value)
-    {
-        if (double.IsNaN(value)) return double.IsNegative(value) ? "-nan" : "nan";
-        if (double.IsPositiveInfinity(value)) return "inf";
-        if (double.IsNegativeInfinity(value)) return "-inf";
-        // .NET's G17 matches C's %.17g except for the exponent letter's case.
-        return value.ToString("G17", CultureInfo.InvariantCulture).Replace("E", "e");
-    }
+    public static string FormatG17(double value) =>
+        double.IsNaN(value) && double.IsNegative(value) ? "-nan" : RespNumbers.FormatDouble(value);
 }

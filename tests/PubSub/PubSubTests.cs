@@ -83,11 +83,13 @@ public class PubSubTests(ClusterFixture fixture)
         await using var publisherMux = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{fixture.Ports[1]}");
         var received = new List<string>();
         var all = new TaskCompletionSource();
-        await subscriberMux.GetSubscriber().SubscribeAsync(ch, (_, message) =>
+        // A ChannelMessageQueue hands messages over in order (plain handlers may run concurrently).
+        var queue = await subscriberMux.GetSubscriber().SubscribeAsync(ch);
+        queue.OnMessage(message =>
         {
             lock (received)
             {
-                received.Add(message!);
+                received.Add(message.Message!);
                 if (received.Count == 100) all.TrySetResult();
             }
         });
