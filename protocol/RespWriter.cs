@@ -187,14 +187,38 @@ public sealed class RespWriter : IReplyWriter, IBufferWriter<byte>
 /// <summary>Number text exactly as Redis prints and parses it.</summary>
 public static class RespNumbers
 {
-    /// <summary>As Redis 7.0 prints a double reply: C's %.17g, inf/-inf/nan spelled as Redis does.</summary>
+    /// <summary>
+    /// As Redis 7.0 prints a double reply or score: C's "%.17g" (1.1 → "1.1000000000000001"),
+    /// inf/-inf/nan spelled as Redis does.
+    /// </summary>
     public static string FormatDouble(double value)
     {
-        if (double.IsPositiveInfinity(value)) return "inf";
-        if (double.IsNegativeInfinity(value)) return "-inf";
         if (double.IsNaN(value)) return "nan";
-        // .NET's G17 is C's %.17g but for the exponent letter's case.
-        return value.ToString("G17", CultureInfo.InvariantCulture).Replace('E', 'e');
+        if (double.IsInfinity(value)) return value > 0 ? "inf" : "-inf";
+        if (value == 0) return double.IsNegative(value) ? "-0" : "0";
+        // Whole numbers below 1e17 print as plain integers; most scores (counters, timestamps) are.
+        if (Math.Abs(value) < 1e17 && value == Math.Floor(value))
+            return ((long)value).ToString(CultureInfo.InvariantCulture);
+        string e = value.ToString("E16", CultureInfo.InvariantCulture); // d.dddddddddddddddd E±xxx
+        bool negative = e[0] == '-';
+        int at = negative ? 1 : 0, ePos = e.IndexOf('E');
+        string digits = (e[at] + e[(at + 2)..ePos]).TrimEnd('0');
+        int exponent = int.Parse(e.AsSpan(ePos + 1), CultureInfo.InvariantCulture);
+        var sb = new StringBuilder(26);
+        if (negative) sb.Append('-');
+        if (exponent < -4 || exponent >= 17)
+        {
+            sb.Append(digits[0]);
+            if (digits.Length > 1) sb.Append('.').Append(digits, 1, digits.Length - 1);
+            sb.Append(exponent < 0 ? "e-" : "e+").Append(Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture));
+        }
+        else if (exponent >= 0)
+        {
+            if (digits.Length <= exponent + 1) sb.Append(digits).Append('0', exponent + 1 - digits.Length);
+            else sb.Append(digits, 0, exponent + 1).Append('.').Append(digits, exponent + 1, digits.Length - exponent - 1);
+        }
+        else sb.Append("0.").Append('0', -exponent - 1).Append(digits);
+        return sb.ToString();
     }
 
     /// <summary>Parses a signed 64-bit integer the way Redis's string2ll does: no spaces, no '+', no leading zeros.</summary>
