@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OrleansLua.Tests.Infrastructure;
+using static OrleansLua.Tests.Infrastructure.TestValues;
 using Xunit;
 
 namespace OrleansLua.Tests.Blocking;
@@ -8,7 +9,6 @@ namespace OrleansLua.Tests.Blocking;
 [Collection(ClusterCollection.Name)]
 public class BlockingCommandTests(ClusterFixture fixture)
 {
-    private static string Tag() => "{" + Guid.NewGuid().ToString("N")[..12] + "}";
 
     /// <summary>Starts a blocking call on a dedicated thread and returns its reply later.</summary>
     private Task<string> Blocked(int port, params object[] command) => Task.Factory.StartNew(() =>

@@ -1,4 +1,5 @@
 using OrleansLua.Tests.Infrastructure;
+using static OrleansLua.Tests.Infrastructure.TestValues;
 using Xunit;
 
 namespace OrleansLua.Tests.DataTypes;
@@ -10,17 +11,10 @@ namespace OrleansLua.Tests.DataTypes;
 [Collection(ClusterCollection.Name)]
 public class HashCommandTests(ClusterFixture fixture)
 {
-    private const string WrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
     private readonly RawRespClient _c = new(fixture.Port);
 
-    private static string Tag() => "{" + Guid.NewGuid().ToString("N")[..12] + "}";
 
-    private RawRespClient Resp3()
-    {
-        var c = new RawRespClient(fixture.Port);
-        Assert.StartsWith("%", c.Call("HELLO", "3"));
-        return c;
-    }
+    private RawRespClient Resp3() => Resp3Client(fixture.Port);
 
     [Fact]
     public void Hset_hsetnx_hmset_hget_hmget_hlen_hexists_hstrlen()

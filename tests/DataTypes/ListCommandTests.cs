@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using OrleansLua.Grains.Keyspace;
 using OrleansLua.Tests.Infrastructure;
+using static OrleansLua.Tests.Infrastructure.TestValues;
 using Xunit;
 
 namespace OrleansLua.Tests.DataTypes;
@@ -13,27 +14,11 @@ namespace OrleansLua.Tests.DataTypes;
 [Collection(ClusterCollection.Name)]
 public class ListCommandTests(ClusterFixture fixture)
 {
-    private const string WrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
     private readonly RawRespClient _c = new(fixture.Port);
 
-    /// <summary>A fresh hash tag of fixed length (replies that contain key names depend on it).</summary>
-    private static string Tag() => "{" + Guid.NewGuid().ToString("N")[..12] + "}";
 
-    private RawRespClient Resp3()
-    {
-        var c = new RawRespClient(fixture.Port);
-        Assert.StartsWith("%", c.Call("HELLO", "3"));
-        return c;
-    }
+    private RawRespClient Resp3() => Resp3Client(fixture.Port);
 
-    private static string Sha(string script) =>
-        Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(script)));
-
-    private static string Bulks(IEnumerable<string> items)
-    {
-        var list = items.ToList();
-        return $"*{list.Count}\r\n" + string.Concat(list.Select(s => $"${s.Length}\r\n{s}\r\n"));
-    }
 
     [Fact]
     public void Lpush_rpush_prepend_and_append_in_argument_order()

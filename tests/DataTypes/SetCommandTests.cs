@@ -1,4 +1,5 @@
 using OrleansLua.Tests.Infrastructure;
+using static OrleansLua.Tests.Infrastructure.TestValues;
 using Xunit;
 
 namespace OrleansLua.Tests.DataTypes;
@@ -13,18 +14,11 @@ namespace OrleansLua.Tests.DataTypes;
 [Collection(ClusterCollection.Name)]
 public class SetCommandTests(ClusterFixture fixture)
 {
-    private const string WrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
     private const string CrossSlot = "-CROSSSLOT Keys in request don't hash to the same slot\r\n";
     private readonly RawRespClient _c = new(fixture.Port);
 
-    private static string Tag() => "{" + Guid.NewGuid().ToString("N")[..12] + "}";
 
-    private RawRespClient Resp3()
-    {
-        var c = new RawRespClient(fixture.Port);
-        Assert.StartsWith("%", c.Call("HELLO", "3"));
-        return c;
-    }
+    private RawRespClient Resp3() => Resp3Client(fixture.Port);
 
     private List<string> SortedMembers(string key) => [.. CollectionReplies.Items(_c.Call("SMEMBERS", key)).Order(StringComparer.Ordinal)];
 

@@ -1,4 +1,5 @@
 using OrleansLua.Tests.Infrastructure;
+using static OrleansLua.Tests.Infrastructure.TestValues;
 using StackExchange.Redis;
 using Xunit;
 
@@ -15,7 +16,6 @@ public class ScriptClientTests(ClusterFixture fixture) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
-    private static string Tag() => "{" + Guid.NewGuid().ToString("N")[..12] + "}";
 
     [Fact]
     public async Task ScriptEvaluate_with_keys_and_values()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OrleansLua.Tests.Infrastructure;
+using static OrleansLua.Tests.Infrastructure.TestValues;
 using Xunit;
 
 namespace OrleansLua.Tests.Scripting;
@@ -12,9 +13,6 @@ namespace OrleansLua.Tests.Scripting;
 public class ScriptSafetyTests(ClusterFixture fixture)
 {
     private const string Busy = "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
-    private static string Tag() => "{" + Guid.NewGuid().ToString("N")[..12] + "}";
-    private static string Sha(string script) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(script)));
 
     /// <summary>Sets CONFIG values for the test and puts the defaults back afterwards.</summary>
     private sealed class Config : IDisposable

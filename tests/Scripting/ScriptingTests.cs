@@ -1,4 +1,5 @@
 using OrleansLua.Tests.Infrastructure;
+using static OrleansLua.Tests.Infrastructure.TestValues;
 using Xunit;
 
 namespace OrleansLua.Tests.Scripting;
@@ -8,10 +9,7 @@ namespace OrleansLua.Tests.Scripting;
 public class ScriptingTests(ClusterFixture fixture)
 {
     private readonly RawRespClient _c = new(fixture.Port);
-    private static string Tag() => "{" + Guid.NewGuid().ToString("N")[..12] + "}";
 
-    private static string Sha(string script) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(script)));
 
     private string Eval(string script, params string[] keysThenArgs) => _c.Call(["EVAL", script, .. keysThenArgs]);
 

@@ -1,4 +1,5 @@
 using OrleansLua.Tests.Infrastructure;
+using static OrleansLua.Tests.Infrastructure.TestValues;
 using StackExchange.Redis;
 using Xunit;
 
@@ -8,7 +9,6 @@ namespace OrleansLua.Tests.Transactions;
 [Collection(ClusterCollection.Name)]
 public class TransactionTests(ClusterFixture fixture)
 {
-    private static string Tag() => "{" + Guid.NewGuid().ToString("N")[..12] + "}";
 
     [Fact]
     public void Multi_exec_runs_queued_commands_as_one_reply()
