@@ -78,6 +78,11 @@ public sealed class ConnectionCommands
             case "script|kill":
                 await _scripts.ExecuteAsync(spec, args, w);
                 break;
+            case "memory|purge":
+                // The managed heap is the allocator here: a full, compacting collection.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                w.WriteOk();
+                break;
             case "cluster|keyslot":
                 w.WriteInteger(HashSlot.Of(args[2]));
                 break;

@@ -25,6 +25,10 @@ public static partial class CommandTable
             Cmd("client|help", 2, "loading stale", NoKeys, Connection, "connection", "5.0.0", "Returns helpful text about the different subcommands."),
         ]),
         Cmd("info", -1, "loading stale", NoKeys, Connection, "server", "1.0.0", "Returns information and statistics about the server."),
+        Cmd("memory", -2, "", NoKeys, Connection, "server", "4.0.0", "A container for memory diagnostics commands.", subcommands:
+        [
+            Cmd("memory|purge", 2, "", NoKeys, Connection, "server", "4.0.0", "Asks the allocator to release memory."),
+        ]),
         Cmd("time", 1, "loading stale fast", NoKeys, Connection, "server", "2.6.0", "Returns the server time."),
         Cmd("command", -1, "loading stale", NoKeys, Connection, "server", "2.8.13", "Returns detailed information about all commands.", subcommands:
         [

@@ -11,6 +11,7 @@ namespace OrleansLua.Grains.Scripting;
 internal sealed unsafe class LuaEngine : IDisposable
 {
     private static readonly byte[] PreludeCode = LoadResource("OrleansLua.Prelude.lua");
+    private static readonly byte[] LibrarySupportCode = LoadResource("OrleansLua.LibrarySupport.lua");
     private static readonly (string Name, byte[] Code)[] Libraries = typeof(LuaEngine).Assembly.GetManifestResourceNames()
         .Where(n => n.StartsWith("OrleansLua.Libraries.", StringComparison.Ordinal))
         .Select(n => (n["OrleansLua.Libraries.".Length..^".lua".Length], LoadResource(n)))
@@ -56,6 +57,8 @@ internal sealed unsafe class LuaEngine : IDisposable
             SetField(L, -2, System.Text.Encoding.ASCII.GetBytes(name + "\0"));
         }
         SetGlobal(L, "__ol_libraries\0"u8);
+        PushBytes(L, LibrarySupportCode);
+        SetGlobal(L, "__ol_library_support\0"u8);
 
         if (LoadText(L, PreludeCode, "=prelude\0"u8) != Ok || PCall(L, 0, 1, 0) != Ok)
             throw new InvalidOperationException("Lua prelude failed: " + ToUtf8(L, -1));

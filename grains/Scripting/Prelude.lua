@@ -4,8 +4,9 @@
 -- captured here and removed. Returns the handles C# keeps: compile, run, globals, scripts.
 
 local core_call, core_sha1hex, core_log, core_check, core_setresp = __ol_call, __ol_sha1hex, __ol_log, __ol_check, __ol_setresp
-local natives, library_sources = __ol_natives, __ol_libraries
-__ol_call, __ol_sha1hex, __ol_log, __ol_check, __ol_setresp, __ol_natives, __ol_libraries = nil, nil, nil, nil, nil, nil, nil
+local natives, library_sources, library_support = __ol_natives, __ol_libraries, __ol_library_support
+__ol_call, __ol_sha1hex, __ol_log, __ol_check, __ol_setresp, __ol_natives, __ol_libraries, __ol_library_support =
+  nil, nil, nil, nil, nil, nil, nil, nil
 
 local real_error, real_pcall, real_tostring, real_load = error, pcall, tostring, load
 local getinfo, sformat, mtype, floor, tointeger = debug.getinfo, string.format, math.type, math.floor, math.tointeger
@@ -274,6 +275,9 @@ globals.bit = readonly(bit)
 globals.redis = readonly(redis)
 
 -- cjson, cmsgpack, struct: pure Lua 5.4 chunks (Scripting/Libraries), loaded once per state.
+-- Their shared helpers (Scripting/LibrarySupport.lua) come as natives.support; its chunk name
+-- starts with '=' so that error positions skip its frames as they skip the libraries'.
+if library_support then natives.support = assert(real_load(library_support, '=library_support', 't'))() end
 for name, source in pairs(library_sources or {}) do
   local chunk = assert(real_load(source, '=' .. name, 't'))
   globals[name] = readonly(chunk(natives))

@@ -9,13 +9,10 @@ local null = natives.null
 
 local byte, sub, find, match, gsub, lower, format =
   string.byte, string.sub, string.find, string.match, string.gsub, string.lower, string.format
-local concat, tpack, tunpack = table.concat, table.pack, table.unpack
-local mtype, tointeger, floor, ceil, huge, mininteger =
-  math.type, math.tointeger, math.floor, math.ceil, math.huge, math.mininteger
+local concat, tpack = table.concat, table.pack
+local mtype, floor, huge = math.type, math.floor, math.huge
 local utf8char = utf8.char
-local type, tonumber, select, next, rawget, ipairs, error, pcall, setmetatable, getmetatable =
-  type, tonumber, select, next, rawget, ipairs, error, pcall, setmetatable, getmetatable
-local getinfo = debug.getinfo
+local type, tonumber, select, next, rawget, ipairs = type, tonumber, select, next, rawget, ipairs
 
 local MAXCSTACK = 8000
 local INT_MAX = 0x7fffffff
@@ -24,91 +21,13 @@ local INT_MAX = 0x7fffffff
 local NAN = string.unpack('<d', '\0\0\0\0\0\0\248\127')
 local NEGATIVE_NAN = string.unpack('<d', '\0\0\0\0\0\0\248\255')
 
--- Errors ----------------------------------------------------------------------------------------
--- Failures are raised as tables and re-raised by the API wrapper, so the message carries the
--- position of the script's call (as luaL_error's does) and argument errors name the function as
--- the script called it (as luaL_argerror does).
+local support = natives.support
+local fail, argfail, api, num51, checklstring, checkinteger, int32 =
+  support.fail, support.argfail, support.api, support.num51, support.checklstring, support.checkinteger,
+  support.int32
 
-local Failure = {}
-local function fail(message) error(setmetatable({ message = message }, Failure), 0) end
-local function argfail(narg, message) error(setmetatable({ message = message, narg = narg }, Failure), 0) end
-
--- Called by an API wrapper (level 2). As with luaL_error, the message gets the position of the
--- wrapper's caller (level 3). A tail call from Lua leaves no frame for that caller (C functions
--- keep theirs): then the nearest script function further up stands in for it (skipping C and the
--- engine's own chunks, named "=..."), and the function is named as registered.
-local function raise(e, name)
-  if getmetatable(e) ~= Failure then error(e, 0) end
-  local message = e.message
-  local caller = getinfo(2, 'nt')
-  if e.narg then
-    local narg, fname = e.narg, caller.name or (caller.istailcall and name) or '?'
-    if caller.namewhat == 'method' then narg = narg - 1 end
-    if caller.namewhat == 'method' and narg == 0 then
-      message = "calling '" .. fname .. "' on bad self (" .. message .. ')'
-    else
-      message = 'bad argument #' .. narg .. " to '" .. fname .. "' (" .. message .. ')'
-    end
-  end
-  local level = 3
-  if caller.istailcall then
-    local info = getinfo(level, 'S')
-    while info and (info.what == 'C' or sub(info.source, 1, 1) == '=') do
-      level = level + 1
-      info = getinfo(level, 'S')
-    end
-  end
-  error(message, level)
-end
-
-local function api(name, impl)
-  return function(...)
-    local r = tpack(pcall(impl, ...))
-    if r[1] then return tunpack(r, 2, r.n) end
-    raise(r[2], name)
-  end
-end
-
--- Lua 5.1 values ------------------------------------------------------------------------------
-
--- Redis's Lua has only doubles. Integral values that %.14g prints without an exponent become
--- integers, so that tostring and '..' print them as Redis does; the others stay floats.
-local function num51(d)
-  if d > -1e14 and d < 1e14 then
-    local i = tointeger(d)
-    if i and (i ~= 0 or 1 / d > 0) then return i end
-  end
-  return d
-end
-
-local function typename(args, i)
-  if i > args.n then return 'no value' end
-  return type(args[i])
-end
-
-local function checklstring(args, i)
-  local v = args[i]
-  if type(v) == 'string' then return v end
-  if mtype(v) then return format('%.14g', v) end
-  argfail(i, 'string expected, got ' .. typename(args, i))
-end
-
--- C's (int) of a 64-bit integer.
-local function int32(n)
-  n = n & 0xffffffff
-  return n >= 0x80000000 and n - 0x100000000 or n
-end
-
--- luaL_checkinteger (a number or numeric string, truncated as C's double to int64 cast does:
--- out of range gives INT64_MIN), stored into a C int as lua_cjson.c does.
-local function checkint(args, i)
-  local v = args[i]
-  local d = mtype(v) and v or type(v) == 'string' and tonumber(v)
-  if not d then argfail(i, 'number expected, got ' .. typename(args, i)) end
-  d = d * 1.0
-  if d >= -0x1p63 and d < 0x1p63 then return int32(d >= 0 and floor(d) or ceil(d)) end
-  return int32(mininteger)
-end
+-- luaL_checkinteger, stored into a C int as lua_cjson.c does.
+local function checkint(args, i) return int32(checkinteger(args, i)) end
 
 -- Configuration -------------------------------------------------------------------------------
 

@@ -6,78 +6,21 @@
 local byte, char, sub, find, format, spack, sunpack, rep =
   string.byte, string.char, string.sub, string.find, string.format, string.pack, string.unpack, string.rep
 local concat, tpack, tunpack = table.concat, table.pack, table.unpack
-local mtype, tointeger, floor, ceil, ult, mininteger =
-  math.type, math.tointeger, math.floor, math.ceil, math.ult, math.mininteger
-local type, tonumber, error, pcall, setmetatable, getmetatable =
-  type, tonumber, error, pcall, setmetatable, getmetatable
-local getinfo = debug.getinfo
+local mtype, floor, ceil, ult, mininteger = math.type, math.floor, math.ceil, math.ult, math.mininteger
+local type, tonumber = type, tonumber
 
 local MAXCSTACK = 8000
 local MAXINTSIZE = 32
 local MAXALIGN = 8
 local INT_MAX = 0x7fffffff
 
--- Errors ----------------------------------------------------------------------------------------
--- Failures are raised as tables and re-raised by the API wrapper, so the message carries the
--- position of the script's call (as luaL_error's does) and argument errors name the function as
--- the script called it (as luaL_argerror does).
-
-local Failure = {}
-local function fail(message) error(setmetatable({ message = message }, Failure), 0) end
-local function argfail(narg, message) error(setmetatable({ message = message, narg = narg }, Failure), 0) end
-
--- Called by an API wrapper (level 2). As with luaL_error, the message gets the position of the
--- wrapper's caller (level 3). A tail call from Lua leaves no frame for that caller (C functions
--- keep theirs): then the nearest script function further up stands in for it (skipping C and the
--- engine's own chunks, named "=..."), and the function is named as registered.
-local function raise(e, name)
-  if getmetatable(e) ~= Failure then error(e, 0) end
-  local message = e.message
-  local caller = getinfo(2, 'nt')
-  if e.narg then
-    local narg, fname = e.narg, caller.name or (caller.istailcall and name) or '?'
-    if caller.namewhat == 'method' then narg = narg - 1 end
-    if caller.namewhat == 'method' and narg == 0 then
-      message = "calling '" .. fname .. "' on bad self (" .. message .. ')'
-    else
-      message = 'bad argument #' .. narg .. " to '" .. fname .. "' (" .. message .. ')'
-    end
-  end
-  local level = 3
-  if caller.istailcall then
-    local info = getinfo(level, 'S')
-    while info and (info.what == 'C' or sub(info.source, 1, 1) == '=') do
-      level = level + 1
-      info = getinfo(level, 'S')
-    end
-  end
-  error(message, level)
-end
-
-local function api(name, impl)
-  return function(...)
-    local r = tpack(pcall(impl, ...))
-    if r[1] then return tunpack(r, 2, r.n) end
-    raise(r[2], name)
-  end
-end
+local natives = ...
+local support = natives.support
+local fail, argfail, api, num51, typename, optinteger, checklstring =
+  support.fail, support.argfail, support.api, support.num51, support.typename, support.optinteger,
+  support.checklstring
 
 -- Lua 5.1 values ------------------------------------------------------------------------------
-
--- Redis's Lua has only doubles. Integral values that %.14g prints without an exponent become
--- integers, so that tostring and '..' print them as Redis does; the others stay floats.
-local function num51(d)
-  if d > -1e14 and d < 1e14 then
-    local i = tointeger(d)
-    if i and (i ~= 0 or 1 / d > 0) then return i end
-  end
-  return d
-end
-
-local function typename(args, i)
-  if i > args.n then return 'no value' end
-  return type(args[i])
-end
 
 -- luaL_checknumber: a number or a numeric string, as a double.
 local function tonumber51(v)
@@ -107,18 +50,6 @@ local function touint64(d)
   if d ~= d or d < 0x1p63 then return toint64(d) end
   if d < 0x1p64 then return toint64(d - 0x1p63) | mininteger end
   return 0
-end
-
-local function optinteger(args, i, default)
-  if args[i] == nil then return default end
-  return toint64(checknumber(args, i))
-end
-
-local function checklstring(args, i)
-  local v = args[i]
-  if type(v) == 'string' then return v end
-  if mtype(v) then return format('%.14g', v) end
-  argfail(i, 'string expected, got ' .. typename(args, i))
 end
 
 -- Unsigned 64-bit integer (as a bit pattern) to double, rounded once as C does.
