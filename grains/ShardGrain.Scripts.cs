@@ -1,0 +1,75 @@
+using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.Grains.Commands;
+using OrleansLua.Grains.Keyspace;
+using OrleansLua.Grains.Scripting;
+using OrleansLua.Protocol;
+
+namespace OrleansLua.Grains;
+
+/// <summary>
+/// Script batches run on a pool thread while the grain awaits them, so the grain stays reachable:
+/// later calls wait, or answer BUSY past busy-reply-threshold, and SCRIPT KILL gets through.
+/// </summary>
+public sealed partial class ShardGrain
+{
+    private async Task<byte[]> ExecuteAroundScriptsAsync(ShardBatch batch)
+    {
+        if (_scripts.NeedsPreparation(batch.Commands)) await _scripts.PrepareAsync(batch.Commands);
+        if (await WaitForScriptAsync()) return BusyReplies(batch);
+        if (!ScriptHost.ContainsScript(batch.Commands)) return ExecuteInTurn(batch);
+        _scriptStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        _scriptDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            return await Task.Run(() => ExecuteBatch(batch));
+        }
+        finally
+        {
+            _scriptStarted = null;
+            _scriptDone.TrySetResult();
+            EnsureExpiryTimer();
+        }
+    }
+
+    /// <summary>
+    /// Waits while a script batch runs. True when the script has run past busy-reply-threshold:
+    /// the caller must answer BUSY instead of running.
+    /// </summary>
+    private async Task<bool> WaitForScriptAsync()
+    {
+        while (_scriptStarted is { } started)
+        {
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            var threshold = TimeSpan.FromMilliseconds(_scripts.Settings.BusyReplyThresholdMs);
+            if (elapsed >= threshold)
+            {
+                await _scripts.EnsureBusyReportedAsync(_slot);
+                return true;
+            }
+            await Task.WhenAny(_scriptDone!.Task, Task.Delay(threshold - elapsed));
+        }
+        return false;
+    }
+
+    private static byte[] BusyReplies(ShardBatch batch)
+    {
+        var writer = new RespWriter((RespProtocol)batch.Protocol);
+        foreach (var _ in batch.Commands) writer.WriteError(ScriptHost.BusyError);
+        return writer.ToArray();
+    }
+
+    public Task<bool> KillScript() => Task.FromResult(_scripts.Kill(_slot));
+
+    public Task ApplySiloState(SiloState state)
+    {
+        _scripts.Apply(state);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Waits (without answering BUSY) until no script batch runs: for calls that touch slot state.</summary>
+    private async Task WaitUntilNoScriptAsync()
+    {
+        while (_scriptDone is { } done && _scriptStarted is not null) await done.Task;
+    }
+}

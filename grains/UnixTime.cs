@@ -1,0 +1,6 @@
+namespace OrleansLua.Grains;
+
+public static class UnixTime
+{
+    public static long NowMilliseconds() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+}
