@@ -13,7 +13,8 @@ if ((${#need[@]})); then
 fi
 
 # Node.js clients (BullMQ on ioredis) for the client-compatibility tests
-[ -d tests/node-clients/node_modules/bullmq ] || npm ci --prefix tests/node-clients --no-audit --no-fund --loglevel=error
+# (npm install, not npm ci: the lock file leaves out other platforms' optional packages)
+[ -d tests/node-clients/node_modules/bullmq ] || npm install --prefix tests/node-clients --no-audit --no-fund --no-save --loglevel=error
 
 dotnet build OrleansLua.sln -c Release -warnaserror -nologo -v q
 dotnet test OrleansLua.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
