@@ -10,6 +10,19 @@ namespace OrleansLua.Tests.Blocking;
 public class BlockingCommandTests(ClusterFixture fixture)
 {
 
+    /// <summary>
+    /// Runs the blocking path once through every gateway (grain activation, observers, JIT), so the
+    /// waiters a test starts a few hundred ms apart also register in that order.
+    /// </summary>
+    private void WarmUp(string key)
+    {
+        foreach (int port in fixture.Ports)
+        {
+            using var c = new RawRespClient(port);
+            Assert.Equal("*-1\r\n", c.Call("BLPOP", key, "0.01"));
+        }
+    }
+
     /// <summary>Starts a blocking call on a dedicated thread and returns its reply later.</summary>
     private Task<string> Blocked(int port, params object[] command) => Task.Factory.StartNew(() =>
     {
@@ -61,6 +74,7 @@ public class BlockingCommandTests(ClusterFixture fixture)
     public async Task Waiters_are_served_first_come_first_served()
     {
         var q = Tag() + "q";
+        WarmUp(q);
         var waiters = new List<Task<string>>();
         for (int i = 0; i < 3; i++)
         {
@@ -109,6 +123,7 @@ public class BlockingCommandTests(ClusterFixture fixture)
     public async Task Blmove_feeds_a_waiter_of_its_destination()
     {
         var t = Tag();
+        WarmUp(t + "b");
         var second = Blocked(fixture.Port, "BLPOP", t + "b", "10");
         await Task.Delay(150);
         var first = Blocked(fixture.Port, "BLMOVE", t + "a", t + "b", "LEFT", "RIGHT", "10");
