@@ -34,7 +34,7 @@ public sealed class ScriptHost : IDisposable
         _grains = grains;
         _settings = settings;
         _logger = logger;
-        _busySweep = new Timer(_ => ReportBusyScripts(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+        _busySweep = new Timer(_ => Sweep(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
     }
 
     public ServerSettings Settings => _settings;
@@ -146,6 +146,30 @@ public sealed class ScriptHost : IDisposable
     {
         foreach (var execution in _running.Keys)
             if (execution.Slot == slot && execution.MarkReported()) await Registry.MarkBusy(slot);
+    }
+
+    private int _sweeps;
+
+    /// <summary>
+    /// Every 100 ms: report busy scripts. Every second: follow the cluster's state (SCRIPT FLUSH,
+    /// CONFIG SET) even on a silo that hosts no shard grain the gateway could have told directly.
+    /// </summary>
+    private void Sweep()
+    {
+        ReportBusyScripts();
+        if (++_sweeps % 10 == 0) _ = FollowClusterAsync();
+    }
+
+    private async Task FollowClusterAsync()
+    {
+        try
+        {
+            Apply(await Registry.State());
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug(ex, "Could not read the cluster's script and config state");
+        }
     }
 
     private void ReportBusyScripts()
