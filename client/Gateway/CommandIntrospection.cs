@@ -169,22 +169,22 @@ public static class CommandIntrospection
     private static void GetKeys(byte[][] args, RespWriter w)
     {
         var target = args[2..];
-        var spec = CommandTable.Find(target[0]);
-        if (spec is null)
+        if (CommandTable.Find(target[0]) is null)
         {
             w.WriteError("ERR Invalid command specified");
             return;
         }
-        if (!spec.ArityOk(target.Length))
+        // Resolve descends into subcommands (XGROUP CREATE…) and checks arity.
+        var spec = CommandTable.Resolve(target, out _);
+        if (spec is null)
         {
             w.WriteError("ERR Invalid number of arguments specified for command");
             return;
         }
         var indexes = new List<int>();
-        var error = spec.Keys.Collect(target, indexes);
-        if (error is not null)
+        if (spec.Keys.Collect(target, indexes) is not null)
         {
-            w.WriteError(error);
+            w.WriteError("ERR Invalid arguments specified for command");
             return;
         }
         if (indexes.Count == 0)

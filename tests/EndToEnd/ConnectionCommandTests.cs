@@ -108,6 +108,8 @@ public class ConnectionCommandTests(ClusterFixture fixture)
         Assert.Equal("-ERR The command has no key arguments\r\n", _c.Call("COMMAND", "GETKEYS", "PING"));
         Assert.Equal("-ERR Invalid command specified\r\n", _c.Call("COMMAND", "GETKEYS", "NOPE", "x"));
         Assert.Equal("-ERR Invalid number of arguments specified for command\r\n", _c.Call("COMMAND", "GETKEYS", "GET"));
+        Assert.Equal("*1\r\n$1\r\ns\r\n", _c.Call("COMMAND", "GETKEYS", "XGROUP", "CREATE", "s", "g", "$"));
+        Assert.Equal("-ERR Invalid arguments specified for command\r\n", _c.Call("COMMAND", "GETKEYS", "EVAL", "return 1", "5"));
         Assert.Equal("*2\r\n$3\r\nget\r\n*6\r\n$7\r\nsummary\r\n$34\r\nReturns the string value of a key.\r\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nstring\r\n",
             _c.Call("COMMAND", "DOCS", "get"));
         Assert.Contains("$6\r\nclient\r\n", _c.Call("COMMAND", "LIST"));
