@@ -23,6 +23,6 @@ public static partial class CommandTable
         Cmd("lpos", -3, "readonly", OneKey, Slot, "list", "6.0.6", "Returns the index of matching elements in a list."),
         Cmd("lmove", 5, "write denyoom", Keys(1, 2, 1), Slot, "list", "6.2.0", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved."),
         Cmd("rpoplpush", 3, "write denyoom", Keys(1, 2, 1), Slot, "list", "1.2.0", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped."),
-        Cmd("lmpop", -4, "write", new NumKeysThenWhere(1), Slot, "list", "7.0.0", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped."),
+        Cmd("lmpop", -4, "write", NumKeysThenWhere(1), Slot, "list", "7.0.0", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped."),
     ];
 }

@@ -22,7 +22,7 @@ public static partial class CommandTable
         Cmd("sunionstore", -3, "write denyoom", Keys(1, -1, 1), Slot, "set", "1.0.0", "Add multiple sets and store the resulting set in a key"),
         Cmd("sdiff", -2, "readonly", Keys(1, -1, 1), Slot, "set", "1.0.0", "Subtract multiple sets"),
         Cmd("sdiffstore", -3, "write denyoom", Keys(1, -1, 1), Slot, "set", "1.0.0", "Subtract multiple sets and store the resulting set in a key"),
-        Cmd("sintercard", -3, "readonly", new NumKeysThenKeys(1), Slot, "set", "7.0.0", "Intersect multiple sets and return the cardinality of the result"),
+        Cmd("sintercard", -3, "readonly", NumKeys(1), Slot, "set", "7.0.0", "Intersect multiple sets and return the cardinality of the result"),
         Cmd("sscan", -3, "readonly", OneKey, Slot, "set", "2.8.0", "Incrementally iterate Set elements"),
     ];
 }

@@ -29,7 +29,7 @@ public static partial class CommandTable
         Cmd("zremrangebylex", 4, "write", OneKey, Slot, "sorted-set", "2.8.9", "Remove all members in a sorted set between the given lexicographical range"),
         Cmd("zpopmin", -2, "write fast", OneKey, Slot, "sorted-set", "5.0.0", "Remove and return members with the lowest scores in a sorted set"),
         Cmd("zpopmax", -2, "write fast", OneKey, Slot, "sorted-set", "5.0.0", "Remove and return members with the highest scores in a sorted set"),
-        Cmd("zmpop", -4, "write", new NumKeysThenWhere(1), Slot, "sorted-set", "7.0.0", "Remove and return members with scores in a sorted set"),
+        Cmd("zmpop", -4, "write", NumKeysThenWhere(1), Slot, "sorted-set", "7.0.0", "Remove and return members with scores in a sorted set"),
         Cmd("zrandmember", -2, "readonly", OneKey, Slot, "sorted-set", "6.2.0", "Get one or multiple random elements from a sorted set"),
         Cmd("zunionstore", -4, "write denyoom", new InputKeysAfterCount(2, hasDestination: true), Slot, "sorted-set", "2.0.0", "Add multiple sorted sets and store the resulting sorted set in a new key"),
         Cmd("zinterstore", -4, "write denyoom", new InputKeysAfterCount(2, hasDestination: true), Slot, "sorted-set", "2.0.0", "Intersect multiple sorted sets and store the resulting sorted set in a new key"),

@@ -121,5 +121,18 @@ public static partial class CommandTable
     private static KeySpec Keys(int first, int last, int step) => new RangeKeys(first, last, step);
     private static KeySpec NoKeys => KeySpec.None;
     private static KeySpec OneKey => new RangeKeys(1, 1, 1);
-    private static KeySpec ScriptKeys => new CountedKeys(2, "ERR Number of keys can't be negative", "ERR Number of keys can't be greater than number of args");
+    private const string TooManyKeys = "ERR Number of keys can't be greater than number of args";
+    private const string NumKeysNotPositive = "ERR numkeys should be greater than 0";
+
+    /// <summary>EVAL script numkeys key… arg…</summary>
+    private static KeySpec ScriptKeys => new CountedKeys(2, "ERR value is not an integer or out of range", 0,
+        "ERR Number of keys can't be negative", TooManyKeys);
+
+    /// <summary>numkeys key… [options] (SINTERCARD).</summary>
+    private static KeySpec NumKeys(int countIndex) =>
+        new CountedKeys(countIndex, NumKeysNotPositive, 1, NumKeysNotPositive, TooManyKeys);
+
+    /// <summary>numkeys key… LEFT|RIGHT / MIN|MAX … (LMPOP, ZMPOP and their blocking forms): one argument must follow the keys.</summary>
+    private static KeySpec NumKeysThenWhere(int countIndex) =>
+        new CountedKeys(countIndex, NumKeysNotPositive, 1, NumKeysNotPositive, "ERR syntax error", argumentsAfterKeys: 1);
 }

@@ -36,22 +36,21 @@ public sealed class RangeKeys(int first, int last, int step) : KeySpec
 }
 
 /// <summary>
-/// A count argument followed by that many keys (EVAL script numkeys key…), with Redis's error
-/// wording for a bad count.
+/// A count argument followed by that many keys (EVAL's numkeys, LMPOP/ZMPOP/SINTERCARD's numkeys),
+/// with the command's own Redis error wording for a bad count.
 /// </summary>
-public sealed class CountedKeys(int countIndex, string negativeError, string tooManyError) : KeySpec, IKeyCountSpec
+public sealed class CountedKeys(int countIndex, string notIntegerError, long minimum, string belowMinimumError,
+    string tooManyError, int argumentsAfterKeys = 0) : KeySpec, IKeyCountSpec
 {
     public int CountIndex => countIndex;
-
     public override (int First, int Last, int Step) Legacy => (0, 0, 0);
     public override bool IsMovable => true;
 
     public override string? Collect(byte[][] args, List<int> keyIndexes)
     {
-        if (!Protocol.RespNumbers.TryParseInt64(args[countIndex], out long count))
-            return "ERR value is not an integer or out of range";
-        if (count < 0) return negativeError;
-        if (count > args.Length - countIndex - 1) return tooManyError;
+        if (!Protocol.RespNumbers.TryParseInt64(args[countIndex], out long count)) return notIntegerError;
+        if (count < minimum) return belowMinimumError;
+        if (count > args.Length - countIndex - 1 - argumentsAfterKeys) return tooManyError;
         for (int i = 0; i < count; i++) keyIndexes.Add(countIndex + 1 + i);
         return null;
     }

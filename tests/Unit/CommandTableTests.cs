@@ -80,7 +80,7 @@ public class CommandTableTests
     [Fact]
     public void Counted_keys_report_redis_errors()
     {
-        var spec = new CountedKeys(2, "ERR Number of keys can't be negative", "ERR Number of keys can't be greater than number of args");
+        var spec = CommandTable.Find("eval")!.Keys;
         var keys = new List<int>();
         Assert.Equal("ERR Number of keys can't be greater than number of args", spec.Collect(Args("eval", "s", "3", "a"), keys));
         Assert.Equal("ERR Number of keys can't be negative", spec.Collect(Args("eval", "s", "-1"), keys));
