@@ -47,7 +47,8 @@ public sealed partial class ShardGrain
                 await _scripts.EnsureBusyReportedAsync(_slot);
                 return true;
             }
-            await Task.WhenAny(_scriptDone!.Task, Task.Delay(threshold - elapsed));
+            var wait = threshold - elapsed;
+            await Task.WhenAny(_scriptDone!.Task, Task.Delay(wait < TimeSpan.FromHours(1) ? wait : TimeSpan.FromHours(1)));
         }
         return false;
     }
@@ -55,7 +56,9 @@ public sealed partial class ShardGrain
     private static byte[] BusyReplies(ShardBatch batch)
     {
         var writer = new RespWriter((RespProtocol)batch.Protocol);
-        foreach (var _ in batch.Commands) writer.WriteError(ScriptHost.BusyError);
+        // EXEC expects one reply; a plain batch one per command.
+        int replies = batch.Transaction ? 1 : batch.Commands.Length;
+        for (int i = 0; i < replies; i++) writer.WriteError(ScriptHost.BusyError);
         return writer.ToArray();
     }
 

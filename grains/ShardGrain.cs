@@ -128,8 +128,9 @@ public sealed partial class ShardGrain : Grain, IShardGrain
         {
             handler(context);
         }
-        catch (Exception ex) when (ex is OutOfMemoryException or OverflowException or ArgumentException)
+        catch (Exception ex)
         {
+            // One failing command must not abort the rest of its batch (or a transaction).
             _logger.LogError(ex, "Command {Command} failed in slot {Slot}", spec.Name, this.GetPrimaryKeyLong());
             context.Reply.WriteError("ERR " + ex.Message);
         }

@@ -13,42 +13,66 @@ public sealed class PubSubBroker(IGrainFactory grains) : IPubSubObserver
     private readonly Dictionary<string, HashSet<RespConnection>> _channels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<RespConnection>> _patterns = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    /// <summary>Hub updates go one at a time: Orleans does not order concurrent calls, and a stale count must not win.</summary>
+    private readonly SemaphoreSlim _hubUpdates = new(1, 1);
     private IPubSubObserver? _reference;
 
     private IPubSubGrain Hub => grains.GetGrain<IPubSubGrain>(0);
-    private IPubSubObserver Reference => _reference ??= grains.CreateObjectReference<IPubSubObserver>(this);
+
+    /// <summary>One observer reference per gateway: two would make the hub deliver twice.</summary>
+    private IPubSubObserver Reference
+    {
+        get
+        {
+            lock (_lock) return _reference ??= grains.CreateObjectReference<IPubSubObserver>(this);
+        }
+    }
 
     public static string Name(byte[] bytes) => Encoding.Latin1.GetString(bytes);
 
     public async Task SubscribeAsync(RespConnection connection, byte[] name, bool pattern)
     {
-        int count;
         lock (_lock)
         {
             var table = pattern ? _patterns : _channels;
             if (!table.TryGetValue(Name(name), out var subscribers)) table[Name(name)] = subscribers = [];
             if (!subscribers.Add(connection)) return;
-            count = subscribers.Count;
         }
-        await Hub.SetSubscribers(Reference, name, pattern, count);
+        await TellHubAsync(name, pattern);
     }
 
     public async Task UnsubscribeAsync(RespConnection connection, byte[] name, bool pattern)
     {
-        int count;
         lock (_lock)
         {
             var table = pattern ? _patterns : _channels;
             if (!table.TryGetValue(Name(name), out var subscribers) || !subscribers.Remove(connection)) return;
-            count = subscribers.Count;
-            if (count == 0) table.Remove(Name(name));
+            if (subscribers.Count == 0) table.Remove(Name(name));
         }
-        await Hub.SetSubscribers(Reference, name, pattern, count);
+        await TellHubAsync(name, pattern);
+    }
+
+    /// <summary>Sends the hub this gateway's current count for a name (read when sending, so the last update is the truth).</summary>
+    private async Task TellHubAsync(byte[] name, bool pattern)
+    {
+        var reference = Reference;
+        await _hubUpdates.WaitAsync();
+        try
+        {
+            int count;
+            lock (_lock) count = (pattern ? _patterns : _channels).TryGetValue(Name(name), out var s) ? s.Count : 0;
+            await Hub.SetSubscribers(reference, name, pattern, count);
+        }
+        finally
+        {
+            _hubUpdates.Release();
+        }
     }
 
     public Task<long> PublishAsync(byte[] channel, byte[] message) => Hub.Publish(channel, message);
 
-    public async Task<int> Deliver(byte[] channel, byte[] message, byte[][] patterns)
+    /// <summary>Queues the message on each subscriber's connection (never waits on a socket).</summary>
+    public Task<int> Deliver(byte[] channel, byte[] message, byte[][] patterns)
     {
         var deliveries = new List<(RespConnection Connection, byte[]? Pattern)>();
         lock (_lock)
@@ -57,7 +81,6 @@ public sealed class PubSubBroker(IGrainFactory grains) : IPubSubObserver
             foreach (var pattern in patterns)
                 if (_patterns.TryGetValue(Name(pattern), out var matching)) deliveries.AddRange(matching.Select(c => (c, (byte[]?)pattern)));
         }
-        await Task.WhenAll(deliveries.Select(d => d.Connection.PushMessageAsync(channel, message, d.Pattern)));
-        return deliveries.Count;
+        return Task.FromResult(deliveries.Count(d => d.Connection.QueueMessage(channel, message, d.Pattern)));
     }
 }

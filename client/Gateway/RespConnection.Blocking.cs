@@ -48,9 +48,11 @@ public sealed partial class RespConnection
                 _out.WriteRaw(await served);
                 return;
             }
-            // Timed out (or the client left): withdraw, unless the grain served us meanwhile.
+            // Timed out (or the client left): withdraw, unless the grain served us meanwhile. A grain
+            // that never knew the waiter (reactivated elsewhere) answers false too: don't wait forever.
             if (await shard.Unblock(waiter)) _out.WriteNullArray();
-            else _out.WriteRaw(await served);
+            else if (await Task.WhenAny(served, Task.Delay(TimeSpan.FromSeconds(30))) == served) _out.WriteRaw(await served);
+            else _out.WriteNullArray();
         }
         finally
         {

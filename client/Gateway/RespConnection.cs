@@ -70,7 +70,7 @@ public sealed partial class RespConnection
                     _session.CloseRequested = true;
                 }
                 await FlushAsync();
-                if (_session.CloseRequested || result.IsCompleted) break;
+                if (_session.CloseRequested || (result.IsCompleted && !hitLimit)) break;
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -84,7 +84,14 @@ public sealed partial class RespConnection
         finally
         {
             ForgetWatches();
-            await UnsubscribeAllAsync();
+            try
+            {
+                await UnsubscribeAllAsync();
+            }
+            catch (Exception ex)
+            {
+                _logger.LogDebug(ex, "Connection {Id} could not leave its channels", _session.Id);
+            }
             _gateway.Clients.Close(_session);
             await reader.CompleteAsync();
             await writer.CompleteAsync();
@@ -172,7 +179,7 @@ public sealed partial class RespConnection
             if (spec.Group == "pubsub")
             {
                 await DrainAsync();
-                await ExecutePubSubAsync(spec, args);
+                await GuardedAsync(spec, () => ExecutePubSubAsync(spec, args));
                 continue;
             }
             if (spec.Name == "ping" && SubscriptionCount > 0 && _session.Protocol == RespProtocol.Resp2)
@@ -188,14 +195,14 @@ public sealed partial class RespConnection
             }
             if (spec.Group == "transactions")
             {
-                await ExecuteTransactionCommandAsync(spec, args);
+                await GuardedAsync(spec, () => ExecuteTransactionCommandAsync(spec, args));
                 continue;
             }
             switch (spec.Routing)
             {
                 case CommandRouting.Slot when spec.Has(CommandFlags.Blocking):
                     await DrainAsync();
-                    await ExecuteBlockingAsync(spec, args);
+                    await GuardedAsync(spec, () => ExecuteBlockingAsync(spec, args));
                     break;
                 case CommandRouting.Slot:
                     RouteToSlot(spec, args);
@@ -213,13 +220,21 @@ public sealed partial class RespConnection
     }
 
     /// <summary>Connection and fan-out commands: the gateway answers them itself, after every earlier reply.</summary>
-    private async Task ExecuteLocallyAsync(CommandSpec spec, byte[][] args)
+    private Task ExecuteLocallyAsync(CommandSpec spec, byte[][] args) => GuardedAsync(spec, () =>
+        spec.Routing == CommandRouting.AllSlots
+            ? _gateway.FanOut.ExecuteAsync(spec, args, _session.Protocol, _out)
+            : _gateway.Connection.ExecuteAsync(spec, args, _session, _out));
+
+    /// <summary>
+    /// Runs a command the connection awaits itself (gateway-local, blocking, WATCH, Pub/Sub): a failed
+    /// grain call becomes this command's error reply instead of ending the connection.
+    /// </summary>
+    private async Task GuardedAsync(CommandSpec spec, Func<Task> action)
     {
         int mark = _out.Length;
         try
         {
-            if (spec.Routing == CommandRouting.AllSlots) await _gateway.FanOut.ExecuteAsync(spec, args, _session.Protocol, _out);
-            else await _gateway.Connection.ExecuteAsync(spec, args, _session, _out);
+            await action();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -41,6 +41,9 @@ internal sealed class SlotWaiters
         }
     }
 
+    private static bool IsStreamRead(byte[][] command) =>
+        command[0].Length >= 5 && (command[0][0] | 0x20) == 'x' && (command[0][1] | 0x20) == 'r';
+
     public bool Remove(BlockedClientObserverKey id)
     {
         if (!_byId.Remove(id, out var waiter)) return false;
@@ -69,7 +72,13 @@ internal sealed class SlotWaiters
             foreach (var waiter in queue.ToArray())
             {
                 var reply = tryServe(waiter.Request);
-                if (reply is null) break; // the key ran dry: later waiters would find nothing either
+                if (reply is null)
+                {
+                    // A pop that finds nothing means the key ran dry for every later pop; a stream
+                    // reader may wait for other IDs or another group, so later ones still get a try.
+                    if (IsStreamRead(waiter.Request.Command)) continue;
+                    break;
+                }
                 Remove(waiter.Request.Waiter);
                 served.Add((waiter.Request, reply));
             }

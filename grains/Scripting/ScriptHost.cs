@@ -179,8 +179,15 @@ public sealed class ScriptHost : IDisposable
         foreach (var execution in _running.Keys)
         {
             if (execution.Slot < 0 || execution.Elapsed.TotalMilliseconds < threshold || !execution.MarkReported()) continue;
-            _ = Registry.MarkBusy(execution.Slot);
+            _ = ReportBusyAsync(execution);
         }
+    }
+
+    private async Task ReportBusyAsync(ScriptExecution execution)
+    {
+        await Registry.MarkBusy(execution.Slot);
+        // The script may have ended while we reported it: take the mark back.
+        if (!_running.ContainsKey(execution)) await Registry.UnmarkBusy(execution.Slot);
     }
 
     /// <summary>

@@ -135,6 +135,27 @@ public class BlockingCommandTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task One_entry_wakes_readers_of_every_consumer_group()
+    {
+        var s = Tag() + "s";
+        using var c = new RawRespClient(fixture.Port);
+        c.Call("XGROUP", "CREATE", s, "g1", "$", "MKSTREAM");
+        c.Call("XGROUP", "CREATE", s, "g2", "$");
+        var first = Blocked(fixture.Port, "XREADGROUP", "GROUP", "g1", "c1", "BLOCK", "10000", "STREAMS", s, ">");
+        await Task.Delay(150);
+        var second = Blocked(fixture.Port, "XREADGROUP", "GROUP", "g1", "c2", "BLOCK", "10000", "STREAMS", s, ">");
+        await Task.Delay(150);
+        var other = Blocked(fixture.Ports[1], "XREADGROUP", "GROUP", "g2", "c3", "BLOCK", "10000", "STREAMS", s, ">");
+        await Task.Delay(150);
+        c.Call("XADD", s, "1-1", "f", "v");
+        Assert.Contains("$3\r\n1-1\r\n", await first.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Contains("$3\r\n1-1\r\n", await other.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.False(second.IsCompleted);
+        c.Call("XADD", s, "1-2", "f", "v");
+        Assert.Contains("$3\r\n1-2\r\n", await second.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task A_disconnected_waiter_is_cleaned_up()
     {
         var q = Tag() + "q";

@@ -63,6 +63,26 @@ public class ScriptSafetyTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public void A_transaction_for_a_busy_slot_gets_one_busy_reply()
+    {
+        using var config = new Config(fixture.Port, "busy-reply-threshold", "100");
+        var t = Tag();
+        using var runner = new RawRespClient(fixture.Port);
+        using var c = new RawRespClient(fixture.Port);
+        using var killer = new RawRespClient(fixture.Ports[1]);
+        runner.SendRaw(RawRespClient.Encode("EVAL", "while true do end", "1", t + "a"));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (c.Call("GET", t + "x") != Busy && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        c.Call("MULTI");
+        c.Call("SET", t + "b", "1");
+        c.Call("SET", t + "c", "2");
+        Assert.Equal(Busy, c.Call("EXEC"));
+        Assert.Equal("+PONG\r\n", c.Call("PING"));
+        Assert.Equal("+OK\r\n", killer.Call("SCRIPT", "KILL"));
+        Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL...", runner.ReadReply());
+    }
+
+    [Fact]
     public void Pcall_cannot_swallow_script_kill()
     {
         using var config = new Config(fixture.Port, "busy-reply-threshold", "100");
