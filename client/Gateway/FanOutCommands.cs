@@ -129,7 +129,10 @@ public sealed class FanOutCommands(SlotRouter router)
             index = ~index;
             fromHash = 0;
         }
-        for (; index < active.Length; index++)
+        // Like Redis, a call may return fewer keys than COUNT: it visits a bounded number of slots so
+        // a keyspace with many empty slot grains still answers each SCAN call quickly.
+        long slotBudget = Math.Max(100, Math.Min(count, 100_000) * 10);
+        for (int visited = 1; index < active.Length; index++, visited++)
         {
             int current = active[index];
             var page = await router.Shard(current).Scan(new ScanRequest
@@ -146,7 +149,7 @@ public sealed class FanOutCommands(SlotRouter router)
                 next = ((ulong)hash << SlotBits) | (uint)current;
                 break;
             }
-            if (keys.Count >= count)
+            if (keys.Count >= count || visited >= slotBudget)
             {
                 next = index + 1 < active.Length ? (uint)active[index + 1] : 0;
                 break;
