@@ -84,14 +84,7 @@ public sealed partial class RespConnection
         finally
         {
             ForgetWatches();
-            try
-            {
-                await UnsubscribeAllAsync();
-            }
-            catch (Exception ex)
-            {
-                _logger.LogDebug(ex, "Connection {Id} could not leave its channels", _session.Id);
-            }
+            await LeaveChannelsAsync();
             _gateway.Clients.Close(_session);
             await reader.CompleteAsync();
             await writer.CompleteAsync();
@@ -174,7 +167,7 @@ public sealed partial class RespConnection
             {
                 _transaction.EndMulti();
                 ForgetWatches();
-                await UnsubscribeAllAsync();
+                await LeaveChannelsAsync();
             }
             if (spec.Group == "pubsub")
             {
@@ -224,6 +217,19 @@ public sealed partial class RespConnection
         spec.Routing == CommandRouting.AllSlots
             ? _gateway.FanOut.ExecuteAsync(spec, args, _session.Protocol, _out)
             : _gateway.Connection.ExecuteAsync(spec, args, _session, _out));
+
+    /// <summary>RESET or disconnect: leave every channel; a failing hub call is logged, never fatal.</summary>
+    private async Task LeaveChannelsAsync()
+    {
+        try
+        {
+            await UnsubscribeAllAsync();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug(ex, "Connection {Id} could not leave its channels", _session.Id);
+        }
+    }
 
     /// <summary>
     /// Runs a command the connection awaits itself (gateway-local, blocking, WATCH, Pub/Sub): a failed
