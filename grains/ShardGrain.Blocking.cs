@@ -27,7 +27,7 @@ public sealed partial class ShardGrain
         _keyIndexes.Clear();
         spec.Keys.Collect(command, _keyIndexes);
         _waiters.Add(new BlockRequest { Waiter = request.Waiter, Command = command, Protocol = request.Protocol },
-            _keyIndexes.Select(i => command[i]).ToArray());
+            _keyIndexes.Select(i => command[i]).ToArray(), pops: spec.Timeout is not { BlockOption: true });
         return null;
     }
 

@@ -120,8 +120,8 @@ public sealed class ConnectionCommands
         string? name = null;
         for (; i < args.Length; i++)
         {
-            if (Is(args[i], "auth") && args.Length - i - 1 >= 2) i += 2; // no password configured: any credentials pass, as for Redis's nopass default user
-            else if (Is(args[i], "setname") && args.Length - i - 1 >= 1)
+            if (args[i].Is("auth") && args.Length - i - 1 >= 2) i += 2; // no password configured: any credentials pass, as for Redis's nopass default user
+            else if (args[i].Is("setname") && args.Length - i - 1 >= 1)
             {
                 name = Encoding.UTF8.GetString(args[++i]);
                 if (!ValidClientName(name))
@@ -181,8 +181,8 @@ public sealed class ConnectionCommands
             case "client|setinfo":
             {
                 var value = Encoding.UTF8.GetString(args[3]);
-                bool libName = Is(args[2], "lib-name");
-                if (!libName && !Is(args[2], "lib-ver"))
+                bool libName = args[2].Is("lib-name");
+                if (!libName && !args[2].Is("lib-ver"))
                 {
                     w.WriteError($"ERR Unrecognized option '{Encoding.UTF8.GetString(args[2])}'");
                     break;
@@ -197,8 +197,8 @@ public sealed class ConnectionCommands
                 break;
             }
             case "client|no-evict":
-                if (Is(args[2], "on")) session.NoEvict = true;
-                else if (Is(args[2], "off")) session.NoEvict = false;
+                if (args[2].Is("on")) session.NoEvict = true;
+                else if (args[2].Is("off")) session.NoEvict = false;
                 else
                 {
                     w.WriteError("ERR syntax error");
@@ -217,7 +217,7 @@ public sealed class ConnectionCommands
         IEnumerable<ClientSession> sessions = gateway.Clients.All;
         for (int i = 2; i < args.Length; i++)
         {
-            if (Is(args[i], "type") && i + 1 < args.Length)
+            if (args[i].Is("type") && i + 1 < args.Length)
             {
                 var type = Encoding.UTF8.GetString(args[++i]).ToLowerInvariant();
                 if (type is not ("normal" or "master" or "replica" or "slave" or "pubsub"))
@@ -227,7 +227,7 @@ public sealed class ConnectionCommands
                 }
                 if (type != "normal") sessions = [];
             }
-            else if (Is(args[i], "id") && i + 1 < args.Length)
+            else if (args[i].Is("id") && i + 1 < args.Length)
             {
                 var ids = new HashSet<long>();
                 for (i++; i < args.Length; i++)
@@ -268,7 +268,4 @@ public sealed class ConnectionCommands
 
     /// <summary>Redis refuses names with characters outside '!'..'~'.</summary>
     private static bool ValidClientName(string name) => name.All(c => c is >= '!' and <= '~');
-
-    private static bool Is(byte[] arg, string word) =>
-        arg.Length == word.Length && Encoding.ASCII.GetString(arg).Equals(word, StringComparison.OrdinalIgnoreCase);
 }

@@ -58,9 +58,5 @@ public sealed class ScriptCommands(IGrainFactory grains, SlotRouter router)
         await Task.WhenAll(slots.Select(s => router.Shard(s).ApplySiloState(state)));
     }
 
-    private static bool IsMode(byte[] arg)
-    {
-        var text = System.Text.Encoding.ASCII.GetString(arg);
-        return text.Equals("sync", StringComparison.OrdinalIgnoreCase) || text.Equals("async", StringComparison.OrdinalIgnoreCase);
-    }
+    private static bool IsMode(byte[] arg) => arg.Is("sync") || arg.Is("async");
 }

@@ -3,7 +3,7 @@ using OrleansLua.Protocol;
 
 namespace OrleansLua.GrainInterfaces.Commands;
 
-/// <summary>Where a blocking command's timeout is, parsed with Redis's rules and error texts.</summary>
+/// <summary>A blocking command's timeout (its place comes from the command table), parsed with Redis's rules and error texts.</summary>
 public static class BlockingTimeout
 {
     /// <summary>
@@ -15,16 +15,15 @@ public static class BlockingTimeout
         blocks = true;
         timeout = null;
         error = null;
-        switch (spec.Name)
+        switch (spec.Timeout)
         {
-            case "blpop" or "brpop" or "bzpopmin" or "bzpopmax" or "blmove" or "brpoplpush":
-                return TrySeconds(args[^1], out timeout, out error);
-            case "blmpop" or "bzmpop":
-                return TrySeconds(args[1], out timeout, out error);
-            case "xread" or "xreadgroup":
+            case null:
+                blocks = false;
+                return true;
+            case { BlockOption: true }:
                 for (int i = 1; i < args.Length - 1; i++)
                 {
-                    if (!Is(args[i], "block")) continue;
+                    if (!args[i].Is("block")) continue;
                     if (!RespNumbers.TryParseInt64(args[i + 1], out long ms))
                     {
                         error = "ERR timeout is not an integer or out of range";
@@ -40,9 +39,8 @@ public static class BlockingTimeout
                 }
                 blocks = false;
                 return true;
-            default:
-                blocks = false;
-                return true;
+            case { Index: var index }:
+                return TrySeconds(args[index < 0 ? args.Length + index : index], out timeout, out error);
         }
     }
 
@@ -69,7 +67,4 @@ public static class BlockingTimeout
         if (seconds > 0) timeout = TimeSpan.FromMilliseconds(Math.Max(1, Math.Round(seconds * 1000, MidpointRounding.AwayFromZero)));
         return true;
     }
-
-    private static bool Is(byte[] arg, string word) =>
-        arg.Length == word.Length && System.Text.Encoding.ASCII.GetString(arg).Equals(word, StringComparison.OrdinalIgnoreCase);
 }

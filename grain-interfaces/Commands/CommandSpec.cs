@@ -1,5 +1,15 @@
 namespace OrleansLua.GrainInterfaces.Commands;
 
+/// <summary>
+/// A blocking command's timeout: seconds (a float) at <paramref name="Index"/> (negative counts from
+/// the end), or milliseconds after an optional BLOCK keyword (XREAD).
+/// </summary>
+public sealed record TimeoutArgument(int Index, bool BlockOption = false)
+{
+    public static readonly TimeoutArgument LastSeconds = new(-1);
+    public static readonly TimeoutArgument BlockKeyword = new(0, BlockOption: true);
+}
+
 /// <summary>Redis command flags (COMMAND INFO spells them in lower case).</summary>
 [Flags]
 public enum CommandFlags
@@ -70,6 +80,8 @@ public sealed class CommandSpec
     public required string Summary { get; init; }
     public required string Since { get; init; }
     public IReadOnlyList<CommandSpec> Subcommands { get; init; } = [];
+    /// <summary>Where a blocking command's timeout is (null: the command never blocks).</summary>
+    public TimeoutArgument? Timeout { get; init; }
     /// <summary>Dense index, for handler tables.</summary>
     public int Id { get; internal set; }
     /// <summary>Lower-case full name; subcommands are "container|sub".</summary>

@@ -11,10 +11,12 @@ namespace OrleansLua.Grains.Blocking;
 /// </summary>
 internal sealed class SlotWaiters
 {
-    private sealed class Waiter(BlockRequest request, byte[][] keys)
+    private sealed class Waiter(BlockRequest request, byte[][] keys, bool pops)
     {
         public BlockRequest Request { get; } = request;
         public byte[][] Keys { get; } = keys;
+        /// <summary>A pop: when it finds nothing, no later pop on the key would either.</summary>
+        public bool Pops { get; } = pops;
     }
 
     private readonly Dictionary<byte[], LinkedList<Waiter>> _byKey = new(ByteArrayComparer.Instance);
@@ -30,9 +32,9 @@ internal sealed class SlotWaiters
         if (_byKey.ContainsKey(key)) _ready.Add(key);
     }
 
-    public void Add(BlockRequest request, byte[][] keys)
+    public void Add(BlockRequest request, byte[][] keys, bool pops)
     {
-        var waiter = new Waiter(request, keys);
+        var waiter = new Waiter(request, keys, pops);
         _byId[request.Waiter] = waiter;
         foreach (var key in keys)
         {
@@ -40,9 +42,6 @@ internal sealed class SlotWaiters
             queue.AddLast(waiter);
         }
     }
-
-    private static bool IsStreamRead(byte[][] command) =>
-        command[0].Length >= 5 && (command[0][0] | 0x20) == 'x' && (command[0][1] | 0x20) == 'r';
 
     public bool Remove(BlockedClientObserverKey id)
     {
@@ -76,8 +75,8 @@ internal sealed class SlotWaiters
                 {
                     // A pop that finds nothing means the key ran dry for every later pop; a stream
                     // reader may wait for other IDs or another group, so later ones still get a try.
-                    if (IsStreamRead(waiter.Request.Command)) continue;
-                    break;
+                    if (waiter.Pops) break;
+                    continue;
                 }
                 Remove(waiter.Request.Waiter);
                 served.Add((waiter.Request, reply));

@@ -6,15 +6,7 @@ namespace OrleansLua.Grains.Commands;
 /// <summary>Small helpers for reading command arguments the way Redis does.</summary>
 public static class ArgReader
 {
-    public static bool Is(this byte[] arg, string word)
-    {
-        if (arg.Length != word.Length) return false;
-        for (int i = 0; i < arg.Length; i++)
-            if (Lower(arg[i]) != Lower((byte)word[i])) return false;
-        return true;
-    }
-
-    private static byte Lower(byte c) => c is >= (byte)'A' and <= (byte)'Z' ? (byte)(c | 0x20) : c;
+    public static bool Is(this byte[] arg, string word) => RespArgs.Is(arg, word);
 
     public static bool TryInt64(this byte[] arg, out long value) => RespNumbers.TryParseInt64(arg, out value);
 

@@ -13,6 +13,9 @@ public sealed class CommandContext(KeyspaceStore keys, IReplyWriter reply)
     /// <summary>Unix milliseconds; frozen for the duration of a script.</summary>
     public long Now { get; set; }
 
+    /// <summary>The command was called by a Lua script (redis.call), which can never wait.</summary>
+    public bool InScript { get; set; }
+
     /// <summary>
     /// Reads a collection key: true with null when missing, true with the value when it holds a
     /// <typeparamref name="T"/>, false (WRONGTYPE already replied) when it holds another type.

@@ -1,6 +1,5 @@
 using OrleansLua.GrainInterfaces.Commands;
 using OrleansLua.Grains.Keyspace;
-using OrleansLua.Grains.Scripting;
 using OrleansLua.Protocol;
 
 namespace OrleansLua.Grains.Commands;
@@ -22,7 +21,7 @@ public static partial class StreamCommands
             return;
         }
         // A script cannot wait (the Lua bridge receives the script's replies).
-        if (read.BlockMs is not null && c.Reply is LuaReplyWriter)
+        if (read.BlockMs is not null && c.InScript)
         {
             c.Reply.WriteError($"ERR {c.Args[0].Text()} command is not allowed with BLOCK option from scripts");
             return;

@@ -115,6 +115,7 @@ internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, 
         var previousArgs = context.Args;
         context.Reply = reply;
         context.Args = args;
+        context.InScript = true;
         try
         {
             handler(context);
@@ -123,6 +124,7 @@ internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, 
         {
             context.Reply = previousReply;
             context.Args = previousArgs;
+            context.InScript = false;
         }
         if (!reply.IsError) return 1;
         lua_pushboolean(L, 1);

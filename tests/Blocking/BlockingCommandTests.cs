@@ -51,7 +51,8 @@ public class BlockingCommandTests(ClusterFixture fixture)
         Assert.Equal("*-1\r\n", c.Call("BLPOP", Tag() + "empty", timeout));
         Assert.InRange(watch.ElapsedMilliseconds, minMs, maxMs);
         c.Call("HELLO", "3");
-        Assert.Equal("_\r\n", c.Call("BZPOPMIN", Tag() + "empty", "0.01").Length > 0 ? c.Call("BLPOP", Tag() + "empty", "0.01") : "");
+        Assert.Equal("_\r\n", c.Call("BZPOPMIN", Tag() + "empty", "0.01"));
+        Assert.Equal("_\r\n", c.Call("BLPOP", Tag() + "empty", "0.01"));
     }
 
     [Fact]
