@@ -12,16 +12,17 @@ public sealed partial class ShardGrain
 {
     public async Task<byte[]?> Block(BlockRequest request)
     {
-        if (await WaitForScriptAsync())
-        {
-            var busy = new RespWriter((RespProtocol)request.Protocol, 96);
-            busy.WriteError(ScriptHost.BusyError);
-            return busy.ToArray();
-        }
+        if (_persistence.Refusal([request.Command]) is { } refusal) return ErrorReply(request.Protocol, refusal);
+        if (await WaitForScriptAsync()) return ErrorReply(request.Protocol, ScriptHost.BusyError);
         var reply = TryServe(request);
         ServeWaiters(); // BLMOVE may have fed another waiter
         EnsureExpiryTimer();
-        if (reply is not null) return reply;
+        long seq = _persistence.CloseBatch();
+        if (reply is not null)
+        {
+            if (await _persistence.WaitDurableAsync(seq) is not { } error) return reply;
+            return ErrorReply(request.Protocol, error);
+        }
         var command = BlockingCommands.PinForWaiting(_context, request.Command);
         var spec = CommandTable.Find(command[0])!;
         _keyIndexes.Clear();
@@ -63,10 +64,21 @@ public sealed partial class ShardGrain
         return reply.SequenceEqual("*-1\r\n"u8) || reply.SequenceEqual("_\r\n"u8) ? null : writer.ToArray();
     }
 
+    private static byte[] ErrorReply(byte protocol, string error)
+    {
+        var writer = new RespWriter((RespProtocol)protocol, 96);
+        writer.WriteError(error);
+        return writer.ToArray();
+    }
+
     private void ServeWaiters()
     {
         if (!_waiters.HasReady) return;
         foreach (var (request, reply) in _waiters.ServeReady(TryServe))
-            request.Waiter.Observer.Served(request.Waiter.WaiterId, reply);
+        {
+            // appendfsync always: a served client learns of the pop only once it is durable.
+            var waiter = request.Waiter;
+            _persistence.AfterDurable(error => waiter.Observer.Served(waiter.WaiterId, error is null ? reply : ErrorReply(request.Protocol, error)));
+        }
     }
 }

@@ -40,6 +40,7 @@ public sealed partial class ShardGrain
     {
         if (await WaitForScriptAsync()) throw new InvalidOperationException(ScriptHost.BusyError);
         _keys.ExpireSample(UnixTime.NowMilliseconds());
+        _persistence.CloseBatch();
         return new SlotStats { Keys = _keys.Count, Expires = _keys.VolatileCount };
     }
 
@@ -57,6 +58,7 @@ public sealed partial class ShardGrain
     {
         if (_scriptStarted is not null) return Task.CompletedTask; // the keyspace belongs to the running script
         _keys.ExpireSample(UnixTime.NowMilliseconds());
+        _persistence.CloseBatch();
         if (_keys.VolatileCount == 0)
         {
             _expiryTimer?.Dispose();

@@ -2,6 +2,7 @@ using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
 using OrleansLua.Grains.Commands;
 using OrleansLua.Grains.Keyspace;
+using OrleansLua.Grains.Persistence;
 using OrleansLua.Grains.Scripting;
 using OrleansLua.Protocol;
 
@@ -16,13 +17,14 @@ public sealed partial class ShardGrain
     private async Task<byte[]> ExecuteAroundScriptsAsync(ShardBatch batch)
     {
         if (_scripts.NeedsPreparation(batch.Commands)) await _scripts.PrepareAsync(batch.Commands);
-        if (await WaitForScriptAsync()) return BusyReplies(batch);
-        if (!ScriptHost.ContainsScript(batch.Commands)) return ExecuteInTurn(batch);
+        if (await WaitForScriptAsync()) return SlotPersistence.ErrorReplies(batch, ScriptHost.BusyError);
+        if (!ScriptHost.ContainsScript(batch.Commands)) return await _persistence.Complete(batch, ExecuteInTurn(batch));
         _scriptStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         _scriptDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        byte[] replies;
         try
         {
-            return await Task.Run(() => ExecuteBatch(batch));
+            replies = await Task.Run(() => ExecuteBatch(batch));
         }
         finally
         {
@@ -30,6 +32,7 @@ public sealed partial class ShardGrain
             _scriptDone.TrySetResult();
             EnsureExpiryTimer();
         }
+        return await _persistence.Complete(batch, replies);
     }
 
     /// <summary>
@@ -51,15 +54,6 @@ public sealed partial class ShardGrain
             await Task.WhenAny(_scriptDone!.Task, Task.Delay(wait < TimeSpan.FromHours(1) ? wait : TimeSpan.FromHours(1)));
         }
         return false;
-    }
-
-    private static byte[] BusyReplies(ShardBatch batch)
-    {
-        var writer = new RespWriter((RespProtocol)batch.Protocol);
-        // EXEC expects one reply; a plain batch one per command.
-        int replies = batch.Transaction ? 1 : batch.Commands.Length;
-        for (int i = 0; i < replies; i++) writer.WriteError(ScriptHost.BusyError);
-        return writer.ToArray();
     }
 
     public Task<bool> KillScript() => Task.FromResult(_scripts.Kill(_slot));

@@ -6,6 +6,7 @@ using OrleansLua.GrainInterfaces.Commands;
 using OrleansLua.Grains.Blocking;
 using OrleansLua.Grains.Commands;
 using OrleansLua.Grains.Keyspace;
+using OrleansLua.Grains.Persistence;
 using OrleansLua.Grains.Scripting;
 using OrleansLua.Protocol;
 using KeyspaceStore = OrleansLua.Grains.Keyspace.Keyspace;
@@ -37,34 +38,46 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     private readonly SlotWaiters _waiters = new();
     private readonly WatchedKeys _watched = new();
     private readonly List<int> _keyIndexes = [];
+    private readonly SlotPersistence _persistence;
     private IGrainTimer? _expiryTimer;
     private int _slot;
     /// <summary>Set while a script batch runs off the grain turn.</summary>
     private long? _scriptStarted;
     private TaskCompletionSource? _scriptDone;
 
-    public ShardGrain(ILogger<ShardGrain> logger, ScriptHost scripts)
+    public ShardGrain(ILogger<ShardGrain> logger, ScriptHost scripts, SlotWriter storage)
     {
         _logger = logger;
         _scripts = scripts;
         _context = new CommandContext(_keys, _writer);
+        _persistence = new SlotPersistence(storage, _keys, WaitUntilNoScriptAsync);
         _keys.KeyChanging = key =>
         {
             _waiters.KeyChanging(key);
             _watched.KeyChanging(key);
+            _persistence.KeyChanged(key);
         };
     }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _slot = (int)this.GetPrimaryKeyLong();
-        return Task.CompletedTask;
+        await _persistence.LoadAsync(_slot, cancellationToken);
+        EnsureExpiryTimer();
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _persistence.FlushForDeactivationAsync(cancellationToken);
 
     public Task<byte[]> Execute(ShardBatch batch)
     {
+        if (_persistence.Refusal(batch.Commands) is { } refusal)
+        {
+            if (_persistence.Fenced) this.DeactivateOnIdle();
+            return Task.FromResult(SlotPersistence.ErrorReplies(batch, refusal));
+        }
         // Fast path: no script running, nothing to fetch, no script in the batch.
-        if (_scriptStarted is null && !ScriptHost.ContainsScript(batch.Commands)) return Task.FromResult(ExecuteInTurn(batch));
+        if (_scriptStarted is null && !ScriptHost.ContainsScript(batch.Commands)) return _persistence.Complete(batch, ExecuteInTurn(batch));
         return ExecuteAroundScriptsAsync(batch);
     }
 

@@ -10,7 +10,7 @@ public static class RespReplyReader
     public static int Skip(ReadOnlySpan<byte> data, int offset)
     {
         byte type = data[offset];
-        int lineEnd = data[offset..].IndexOf("\r\n"u8) + offset;
+        int lineEnd = LineEnd(data, offset);
         int next = lineEnd + 2;
         switch ((char)type)
         {
@@ -36,9 +36,15 @@ public static class RespReplyReader
     /// <summary>Reads the count of an aggregate header or the value of an integer reply.</summary>
     public static long ReadHeaderNumber(ReadOnlySpan<byte> data, int offset, out int next)
     {
-        int lineEnd = data[offset..].IndexOf("\r\n"u8) + offset;
+        int lineEnd = LineEnd(data, offset);
         next = lineEnd + 2;
         return ParseLength(data[(offset + 1)..lineEnd]);
+    }
+
+    private static int LineEnd(ReadOnlySpan<byte> data, int offset)
+    {
+        int found = data[offset..].IndexOf("\r\n"u8);
+        return found < 0 ? throw new ArgumentOutOfRangeException(nameof(data), "Incomplete RESP reply: no line end") : found + offset;
     }
 
     public static bool IsError(ReadOnlySpan<byte> data, int offset) => data[offset] == (byte)'-';

@@ -2,6 +2,10 @@ using Microsoft.Extensions.Configuration;
 
 using OrleansLua.Client.Gateway;
 using OrleansLua.Grains;
+using OrleansLua.Grains.Persistence;
+using OrleansLua.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansLua.Silo.Clustering;
 
 namespace OrleansLua.Silo;
 
@@ -14,14 +18,34 @@ public static class SiloConfiguration
     {
         ["--silo-port"] = "Orleans:SiloPort",
         ["--gateway-port"] = "Orleans:GatewayPort",
+        ["--cluster-id"] = "Orleans:ClusterId",
+        ["--service-id"] = "Orleans:ServiceId",
+        ["--clustering"] = "Orleans:Clustering",
+        ["--advertise"] = "Orleans:AdvertisedIP",
+        ["--postgres"] = "OrleansLua:Postgres",
+        ["--storage"] = "OrleansLua:Storage",
+        ["--data-dir"] = "OrleansLua:DataDir",
+        ["--appendfsync"] = "OrleansLua:AppendFsync",
     };
 
     public static void Configure(ISiloBuilder silo, IConfiguration configuration)
     {
-        int siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
-        int gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
-        silo.UseLocalhostClustering(siloPort, gatewayPort);
+        silo.UseOrleansLuaClustering(configuration);
         silo.AddOrleansLua(configuration);
+    }
+
+    /// <summary>--storage, --data-dir, --appendfsync, --postgres (memory when not configured).</summary>
+    public static StorageOptions StorageFrom(IConfiguration? configuration)
+    {
+        var options = new StorageOptions();
+        if (configuration is null) return options;
+        options.Kind = StorageOptions.ParseKind(configuration["OrleansLua:Storage"]);
+        options.AppendFsync = StorageOptions.ParseAppendFsync(configuration["OrleansLua:AppendFsync"]);
+        options.DataDir = configuration["OrleansLua:DataDir"] ?? options.DataDir;
+        options.PostgresConnectionString = configuration["OrleansLua:Postgres"];
+        if (options.Kind == StorageKind.Local && configuration["Orleans:Clustering"] is "postgres")
+            throw new ArgumentException("--storage local keeps slots on this machine only: a cluster of silos needs --storage postgres");
+        return options;
     }
 
     /// <summary>The grains' silo services plus the co-hosted RESP gateway (also used by test clusters).</summary>
@@ -30,8 +54,17 @@ public static class SiloConfiguration
     {
         // A script may run for minutes (until SCRIPT KILL); its caller waits, as a Redis client would.
         silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = ScriptCallTimeout);
-        silo.Services.AddOrleansLuaGrains();
-        silo.Services.AddRespGateway(configuration, configureGateway);
+        var storage = StorageFrom(configuration);
+        silo.Services.AddOrleansLuaGrains(storage);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StorageLifecycle>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ClusterStateStartup>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SlotPreloader>();
+        silo.Services.AddRespGateway(configuration, gateway =>
+        {
+            gateway.AppendOnly = storage.Kind != StorageKind.Memory;
+            gateway.AppendFsync = storage.AppendFsync.ToString().ToLowerInvariant();
+            configureGateway?.Invoke(gateway);
+        });
         return silo;
     }
 }

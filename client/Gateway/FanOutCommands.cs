@@ -26,7 +26,7 @@ public sealed class FanOutCommands(SlotRouter router)
         }
         var slots = await router.ActiveSlotsAsync();
         var batch = new ShardBatch { Commands = [args], Protocol = (byte)protocol };
-        var replies = await Task.WhenAll(slots.Select(s => router.Shard(s).Execute(batch)));
+        var replies = await Task.WhenAll(slots.Select(s => router.Execute(s, batch)));
         var error = replies.FirstOrDefault(r => RespReplyReader.IsError(r, 0));
         if (error is not null)
         {
@@ -59,7 +59,7 @@ public sealed class FanOutCommands(SlotRouter router)
         var batch = new ShardBatch { Commands = [args], Protocol = (byte)protocol };
         foreach (int slot in slots)
         {
-            var reply = await router.Shard(slot).Execute(batch);
+            var reply = await router.Execute(slot, batch);
             if (reply[0] == (byte)'$' && reply[1] != (byte)'-')
             {
                 w.WriteRaw(reply);
@@ -135,13 +135,15 @@ public sealed class FanOutCommands(SlotRouter router)
         for (int visited = 1; index < active.Length; index++, visited++)
         {
             int current = active[index];
-            var page = await router.Shard(current).Scan(new ScanRequest
+            var request = new ScanRequest
             {
                 FromHash = fromHash,
                 Count = (int)Math.Min(count - keys.Count, int.MaxValue),
                 Match = match,
                 Type = type,
-            });
+            };
+            var shard = router.Shard(current);
+            var page = await router.Retry.RunAsync(() => shard.Scan(request), readOnly: true, "SCAN");
             keys.AddRange(page.Keys);
             fromHash = 0;
             if (page.NextHash is { } hash)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLua.GrainInterfaces;
 
@@ -7,13 +8,13 @@ namespace OrleansLua.Client.Gateway;
 public sealed class GatewayContext
 {
     public GatewayContext(IGrainFactory grains, IOptions<GatewayOptions> options, ClientRegistry clients, ServerStats stats,
-        ServerSettings settings)
+        ServerSettings settings, ILogger<GrainCallRetry>? retryLogger = null)
     {
         _grains = grains;
         Options = options.Value;
         Clients = clients;
         Stats = stats;
-        Router = new SlotRouter(grains);
+        Router = new SlotRouter(grains, new GrainCallRetry(retryLogger));
         FanOut = new FanOutCommands(Router);
         Connection = new ConnectionCommands(this, grains, settings);
         Blocked = new BlockedClients(grains);
@@ -36,7 +37,9 @@ public sealed class GatewayContext
 
     /// <summary>Runs a batch on a slot's shard grain; slot -1 is a keyless script (stateless worker).</summary>
     public Task<byte[]> Invoke(int slot, ShardBatch batch) =>
-        slot >= 0 ? Router.Shard(slot).Execute(batch) : _grains.GetGrain<IScriptWorkerGrain>(0).Execute(batch);
+        slot >= 0 ? Router.Execute(slot, batch)
+            : Router.Retry.RunAsync((Grains: _grains, Batch: batch), static s => s.Grains.GetGrain<IScriptWorkerGrain>(0).Execute(s.Batch),
+                static _ => true, "Keyless script");
 }
 
 /// <summary>Counters for INFO stats.</summary>

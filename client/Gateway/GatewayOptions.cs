@@ -9,4 +9,7 @@ public sealed class GatewayOptions
     public string Bind { get; set; } = "127.0.0.1";
     /// <summary>Commands parsed from one read before they are executed (bounds memory per connection).</summary>
     public int MaxPipelineDepth { get; set; } = 1024;
+    /// <summary>What CONFIG GET appendonly / appendfsync and INFO persistence report: the co-hosted silo's storage.</summary>
+    public bool AppendOnly { get; set; }
+    public string AppendFsync { get; set; } = "everysec";
 }

@@ -37,7 +37,8 @@ public sealed partial class RespConnection
         var shard = _gateway.Router.Shard(slot);
         try
         {
-            var reply = await shard.Block(new BlockRequest { Waiter = waiter, Command = args, Protocol = (byte)_session.Protocol });
+            var request = new BlockRequest { Waiter = waiter, Command = args, Protocol = (byte)_session.Protocol };
+            var reply = await _gateway.Router.Retry.RunAsync(() => shard.Block(request), readOnly: false, "Blocking command");
             if (reply is not null)
             {
                 _out.WriteRaw(reply);

@@ -120,7 +120,8 @@ public sealed partial class RespConnection
         }
         await DrainAsync();
         var keys = args[1..];
-        var versions = await _gateway.Router.Shard(slot).Watch(keys);
+        var shard = _gateway.Router.Shard(slot);
+        var versions = await _gateway.Router.Retry.RunAsync(() => shard.Watch(keys), readOnly: true, "WATCH");
         _transaction.WatchSlot = slot;
         for (int i = 0; i < keys.Length; i++) _transaction.Watches.Add((keys[i], versions[i]));
         _out.WriteOk();

@@ -374,6 +374,7 @@ public sealed partial class RespConnection
     /// <summary>A failed grain call as an error reply: BUSY passes through, the rest is one short ERR line.</summary>
     private static string ErrorReply(Exception ex)
     {
+        if (ex is TryAgainException) return ex.Message;
         var message = ex.GetBaseException().Message.Split('\n')[0];
         if (message.StartsWith("BUSY ", StringComparison.Ordinal)) return message;
         return "ERR " + (message.Length > 200 ? message[..200] + "…" : message);

@@ -23,7 +23,8 @@ public sealed class ServerInfo(GatewayContext gateway, IGrainFactory grains)
                 "server" => Server(),
                 "clients" => Clients(),
                 "memory" => Memory(),
-                "persistence" => "loading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\nrdb_bgsave_in_progress:0\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\n",
+                "persistence" => "loading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\nrdb_bgsave_in_progress:0\r\n"
+                    + $"aof_enabled:{(gateway.Options.AppendOnly ? 1 : 0)}\r\naof_rewrite_in_progress:0\r\n",
                 "stats" => Stats(),
                 "replication" => "role:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_repl_offset:0\r\n",
                 "cpu" => Cpu(),

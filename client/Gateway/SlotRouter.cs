@@ -5,13 +5,21 @@ using OrleansLua.GrainInterfaces.Commands;
 namespace OrleansLua.Client.Gateway;
 
 /// <summary>Maps keys to slots and slots to shard grain references; finds the slots that hold data.</summary>
-public sealed class SlotRouter(IGrainFactory grains)
+public sealed class SlotRouter(IGrainFactory grains, GrainCallRetry? retry = null)
 {
     public const string CrossSlotError = "CROSSSLOT Keys in request don't hash to the same slot";
 
     private readonly IShardGrain?[] _shards = new IShardGrain?[HashSlot.Count];
 
     public IShardGrain Shard(int slot) => _shards[slot] ??= grains.GetGrain<IShardGrain>(slot);
+
+    /// <summary>Retries calls that fail while a silo is being declared dead.</summary>
+    public GrainCallRetry Retry { get; } = retry ?? new GrainCallRetry();
+
+    /// <summary>Runs a batch on a slot's shard grain (retried as <see cref="GrainCallRetry"/> allows).</summary>
+    public Task<byte[]> Execute(int slot, ShardBatch batch) =>
+        Retry.RunAsync((Router: this, Slot: slot, Batch: batch), static s => s.Router.Shard(s.Slot).Execute(s.Batch),
+            static s => GrainCallRetry.IsReadOnly(s.Slot, s.Batch), "Shard batch");
 
     /// <summary>
     /// The single slot of a command's keys: -1 if it has none, or an error (CROSSSLOT, bad key count).
@@ -39,7 +47,7 @@ public sealed class SlotRouter(IGrainFactory grains)
     public async Task<int[]> ActiveSlotsAsync()
     {
         var management = grains.GetGrain<IManagementGrain>(0);
-        var ids = await management.GetActiveGrains(GrainType.Create(ShardGrainType.Name));
+        var ids = await Retry.RunAsync(() => management.GetActiveGrains(GrainType.Create(ShardGrainType.Name)).AsTask(), readOnly: true, "Active slots");
         var slots = ids.Select(id => (int)id.GetIntegerKey()).Where(s => s is >= 0 and < HashSlot.Count).Distinct().ToArray();
         Array.Sort(slots);
         return slots;

@@ -49,6 +49,9 @@ public sealed class Keyspace
         return entry;
     }
 
+    /// <summary>The entry as held, expired or not, without reclaiming it (storage reads the current state).</summary>
+    public KeyEntry? Peek(byte[] key) => _keys.GetValueOrDefault(key);
+
     public bool Exists(byte[] key, long now) => Get(key, now) is not null;
 
     /// <summary>Stores a value; the key's TTL is cleared unless <paramref name="keepTtl"/>.</summary>

@@ -33,6 +33,16 @@ public sealed class RedisHash : IScannableCollection
         }
     }
 
+    /// <summary>
+    /// Rebuilds a listpack from its field, value, field, value… array (ValueCodec), taking ownership
+    /// of <paramref name="pairs"/>; the caller has checked the listpack limits and that names are unique.
+    /// </summary>
+    internal static RedisHash FromListpack(byte[][] pairs, int count) => new() { _pairs = pairs, _count = count };
+
+    /// <summary>An empty hash already in the hashtable encoding (ValueCodec fills it with <see cref="Set"/>).</summary>
+    internal static RedisHash CreateHashtable(int capacity) =>
+        new() { _pairs = null, _fields = new(Math.Max(capacity, 1), ByteArrayComparer.Instance) };
+
     public string TypeName => "hash";
     public string Encoding => _fields is not null ? "hashtable" : "listpack";
     public bool IsCompact => _fields is null;

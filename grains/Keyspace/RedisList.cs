@@ -32,6 +32,22 @@ public sealed class RedisList : IRedisValue
         _quicklist = source._quicklist;
     }
 
+    /// <summary>
+    /// Rebuilds a list from its elements in order (ValueCodec), taking ownership of
+    /// <paramref name="items"/> (the first <paramref name="count"/> slots). The saved encoding is
+    /// kept, then checked against the size thresholds as after any change.
+    /// </summary>
+    internal static RedisList FromElements(byte[][] items, int count, bool quicklist)
+    {
+        if (items.Length < MinCapacity) Array.Resize(ref items, MinCapacity);
+        var list = new RedisList { _items = items, Count = count, _quicklist = quicklist };
+        long bytes = 0;
+        for (int i = 0; i < count; i++) bytes += Size(items[i]);
+        list._bytes = bytes;
+        list.UpdateEncoding();
+        return list;
+    }
+
     public int Count { get; private set; }
 
     public string TypeName => "list";

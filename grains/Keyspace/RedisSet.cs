@@ -46,6 +46,26 @@ public sealed class RedisSet : IScannableCollection
         }
     }
 
+    /// <summary>
+    /// Rebuilds an intset (ValueCodec), taking ownership of both arrays (same length, at least
+    /// <paramref name="count"/>): <paramref name="ints"/> strictly ascending, each member its canonical text.
+    /// </summary>
+    internal static RedisSet FromIntset(long[] ints, byte[][] members, int count) =>
+        new() { _ints = ints, _compact = members, _count = count, _encoding = SetEncoding.Intset };
+
+    /// <summary>Rebuilds a listpack from its members in order (ValueCodec), taking ownership of the array.</summary>
+    internal static RedisSet FromListpack(byte[][] members, int count) =>
+        new() { _ints = null, _compact = members, _count = count, _encoding = SetEncoding.Listpack };
+
+    /// <summary>An empty set already in the hashtable encoding (ValueCodec fills it with <see cref="Add"/>).</summary>
+    internal static RedisSet CreateHashtable(int capacity) => new()
+    {
+        _ints = null,
+        _compact = null,
+        _members = new(Math.Max(capacity, 1), ByteArrayComparer.Instance),
+        _encoding = SetEncoding.Hashtable,
+    };
+
     public string TypeName => "set";
 
     public string Encoding => _encoding switch

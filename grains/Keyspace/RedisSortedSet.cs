@@ -24,6 +24,28 @@ public sealed class RedisSortedSet : IScannableCollection
     private Dictionary<byte[], SkipListNode>? _members;
     private SortedSetSkipList? _list;
 
+    /// <summary>
+    /// Rebuilds a listpack (ValueCodec), taking ownership of both arrays (same length, at least
+    /// <paramref name="count"/>), already ascending by (score, member) with unique members.
+    /// </summary>
+    internal static RedisSortedSet FromListpack(double[] scores, byte[][] members, int count) =>
+        new() { _scores = scores, _compactMembers = members, _count = count };
+
+    /// <summary>
+    /// Rebuilds a skip list (ValueCodec) from members already strictly ascending by (score, member),
+    /// in O(N); null when a member repeats.
+    /// </summary>
+    internal static RedisSortedSet? FromSkiplist(ReadOnlySpan<double> scores, ReadOnlySpan<byte[]> members)
+    {
+        var index = new Dictionary<byte[], SkipListNode>(members.Length, ByteArrayComparer.Instance);
+        var list = new SortedSetSkipList();
+        if (!list.AppendSorted(scores, members, index)) return null;
+        return new RedisSortedSet { _scores = null, _compactMembers = null, _members = index, _list = list };
+    }
+
+    /// <summary>A listpack's score at a position, 0 ≤ index &lt; Count (what <see cref="MemberAt"/> pairs with).</summary>
+    internal double CompactScoreAt(int index) => _scores![index];
+
     public string TypeName => "zset";
     public string Encoding => _list is not null ? "skiplist" : "listpack";
     public bool IsCompact => _list is null;

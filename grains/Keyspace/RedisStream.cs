@@ -25,6 +25,25 @@ public sealed class RedisStream : IRedisValue
         foreach (var (name, group) in other.Groups) Groups[name] = group.Clone();
     }
 
+    /// <summary>
+    /// Rebuilds a stream from its nodes (ValueCodec), ascending and not overlapping; the groups are
+    /// added to <see cref="Groups"/> afterwards.
+    /// </summary>
+    internal RedisStream(List<StreamNode> nodes, StreamId lastId, StreamId maxDeletedId, long entriesAdded)
+    {
+        _nodes = nodes;
+        long length = 0;
+        foreach (var node in nodes) length += node.Entries.Count;
+        Length = length;
+        LastId = lastId;
+        MaxDeletedId = maxDeletedId;
+        EntriesAdded = entriesAdded;
+        Groups = new(ByteArrayComparer.Instance);
+    }
+
+    /// <summary>The nodes in ID order (ValueCodec).</summary>
+    internal IReadOnlyList<StreamNode> Nodes => _nodes;
+
     public string TypeName => "stream";
     public string Encoding => "stream";
     public bool IsEmpty => false;

@@ -105,6 +105,47 @@ internal sealed class SortedSetSkipList
         return node;
     }
 
+    /// <summary>
+    /// Bulk load into an empty list: appends members already strictly ascending by (score, member),
+    /// each after the last node, in O(1) expected per member, adding each node to
+    /// <paramref name="index"/>. False (the list is then unusable) when a member is already in the index.
+    /// </summary>
+    public bool AppendSorted(ReadOnlySpan<double> scores, ReadOnlySpan<byte[]> members, Dictionary<byte[], SkipListNode> index)
+    {
+        if (Length != 0) throw new InvalidOperationException("bulk loading needs an empty skip list");
+        // The last node reaching each level (the header at first) and its rank.
+        var last = new SkipListNode[MaxLevel];
+        var lastRank = new int[MaxLevel];
+        Array.Fill(last, _header);
+        for (int n = 0; n < members.Length; n++)
+        {
+            int level = RandomLevel();
+            if (level > _level)
+            {
+                if (level > _header.Levels.Length) Array.Resize(ref _header.Levels, MaxLevel);
+                for (int i = _level; i < level; i++) _header.Levels[i].Span = Length;
+                _level = level;
+            }
+            var node = new SkipListNode(level, scores[n], members[n]);
+            if (!index.TryAdd(node.Member, node)) return false;
+            int rank = Length + 1;
+            for (int i = 0; i < level; i++)
+            {
+                ref var before = ref last[i].Levels[i];
+                before.Forward = node;
+                before.Span = rank - lastRank[i];
+                last[i] = node;
+                lastRank[i] = rank;
+            }
+            // Links ending the list count the nodes after them, as Insert keeps them.
+            for (int i = level; i < _level; i++) last[i].Levels[i].Span++;
+            node.Previous = Last;
+            Last = node;
+            Length++;
+        }
+        return true;
+    }
+
     /// <summary>Removes the node holding exactly this score and member; false if there is none.</summary>
     public bool Delete(double score, byte[] member)
     {

@@ -35,6 +35,26 @@ internal sealed class StreamNode
         Add(first);
     }
 
+    /// <summary>
+    /// Rebuilds a node as saved (ValueCodec): its listpack's modelled size and deleted count cannot
+    /// be derived from the live entries, so they are restored as they were.
+    /// </summary>
+    internal StreamNode(StreamId masterId, byte[][] masterFields, long bytes, StreamId lastAddedId, List<StreamEntry> entries, int deleted)
+    {
+        MasterId = masterId;
+        _masterFields = masterFields;
+        _bytes = bytes;
+        LastAddedId = lastAddedId;
+        Entries = entries;
+        Deleted = deleted;
+    }
+
+    /// <summary>The master entry's field names (ValueCodec).</summary>
+    internal byte[][] MasterFields => _masterFields;
+
+    /// <summary>The modelled listpack size in bytes (ValueCodec).</summary>
+    internal long Bytes => _bytes;
+
     private StreamNode(StreamNode other)
     {
         _masterFields = other._masterFields;

@@ -160,7 +160,8 @@ public sealed class ScriptHost : IDisposable
         if (++_sweeps % 10 == 0) _ = FollowClusterAsync();
     }
 
-    private async Task FollowClusterAsync()
+    /// <summary>Applies the registry's state (script epoch, CONFIG SET values) to this silo; failures wait for the next sweep.</summary>
+    public async Task FollowClusterAsync()
     {
         try
         {

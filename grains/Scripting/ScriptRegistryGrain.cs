@@ -1,14 +1,17 @@
+using Microsoft.Extensions.Logging;
 using OrleansLua.GrainInterfaces;
+using OrleansLua.Grains.Persistence;
 
 namespace OrleansLua.Grains.Scripting;
 
 /// <summary>
 /// The cluster-wide control state of scripting: script bodies by SHA1, the script-cache epoch,
-/// CONFIG SET values and the slots whose script is busy. In memory for now: it lives as long as its
-/// silo. Scripts registered by EVAL are kept least recently used (SCRIPT LOADed ones stay).
+/// CONFIG SET values and the slots whose script is busy. Scripts and settings persist with the slots'
+/// storage (so EVALSHA works after the whole cluster restarts); busy slots and the epoch do not.
+/// Scripts registered by EVAL are kept first in, first out (SCRIPT LOADed ones stay).
 /// </summary>
 [KeepAlive]
-public sealed class ScriptRegistryGrain(ScriptHost host) : Grain, IScriptRegistryGrain
+public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILogger<ScriptRegistryGrain> logger) : Grain, IScriptRegistryGrain
 {
     /// <summary>How many EVAL-registered scripts the cluster keeps.</summary>
     private const int EvaluatedCapacity = 10_000;
@@ -21,22 +24,50 @@ public sealed class ScriptRegistryGrain(ScriptHost host) : Grain, IScriptRegistr
     private long _epoch;
     private long _configVersion;
 
-    public Task<ScriptLoadResult> Load(byte[] body)
+    private ISlotStore? Store => storage.Store;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var error = host.Load(body);
-        if (error is not null) return Task.FromResult(new ScriptLoadResult { Error = error });
-        var sha = ScriptHost.Sha1Of(body);
-        _loaded[sha] = body;
-        _evaluated.Remove(sha);
-        return Task.FromResult(new ScriptLoadResult { Sha = sha });
+        if (Store is null) return;
+        foreach (var script in await Store.LoadScriptsAsync(cancellationToken))
+        {
+            if (script.Loaded) _loaded[script.Sha] = script.Body;
+            else if (_evaluated.TryAdd(script.Sha, script.Body)) _evaluatedOrder.Enqueue(script.Sha);
+        }
+        foreach (var (name, value) in await Store.LoadSettingsAsync(cancellationToken)) _settings[name] = value;
+        if (_settings.Count > 0) _configVersion++;
     }
 
-    public Task Register(string sha, byte[] body)
+    /// <summary>SCRIPT LOAD: stored before it is acknowledged (an error if storage is down).</summary>
+    public async Task<ScriptLoadResult> Load(byte[] body)
     {
-        if (_loaded.ContainsKey(sha) || !_evaluated.TryAdd(sha, body)) return Task.CompletedTask;
+        var error = host.Load(body);
+        if (error is not null) return new ScriptLoadResult { Error = error };
+        var sha = ScriptHost.Sha1Of(body);
+        if (Store is not null && !_loaded.ContainsKey(sha)) await Store.SaveScriptAsync(new StoredScript(sha, body, Loaded: true), default);
+        _loaded[sha] = body;
+        _evaluated.Remove(sha);
+        return new ScriptLoadResult { Sha = sha };
+    }
+
+    /// <summary>EVAL's script: kept even if storage is down then (the EVAL has run; EVALSHA after a restart may answer NOSCRIPT).</summary>
+    public async Task Register(string sha, byte[] body)
+    {
+        if (_loaded.ContainsKey(sha) || !_evaluated.TryAdd(sha, body)) return;
         _evaluatedOrder.Enqueue(sha);
-        while (_evaluated.Count > EvaluatedCapacity && _evaluatedOrder.TryDequeue(out var oldest)) _evaluated.Remove(oldest);
-        return Task.CompletedTask;
+        var evicted = new List<string>();
+        while (_evaluated.Count > EvaluatedCapacity && _evaluatedOrder.TryDequeue(out var oldest))
+            if (_evaluated.Remove(oldest)) evicted.Add(oldest);
+        if (Store is null) return;
+        try
+        {
+            await Store.SaveScriptAsync(new StoredScript(sha, body, Loaded: false), default);
+            if (evicted.Count > 0) await Store.DeleteScriptsAsync(evicted, default);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            logger.LogWarning("Script {Sha} is cached but not stored: {Reason}", sha, ex.Reason);
+        }
     }
 
     public Task<byte[]?> Get(string sha) =>
@@ -45,13 +76,14 @@ public sealed class ScriptRegistryGrain(ScriptHost host) : Grain, IScriptRegistr
     public Task<bool[]> Exists(string[] shas) =>
         Task.FromResult(shas.Select(s => s.ToLowerInvariant()).Select(s => _loaded.ContainsKey(s) || _evaluated.ContainsKey(s)).ToArray());
 
-    public Task<SiloState> Flush()
+    public async Task<SiloState> Flush()
     {
+        if (Store is not null) await Store.DeleteScriptsAsync(null, default);
         _loaded.Clear();
         _evaluated.Clear();
         _evaluatedOrder.Clear();
         _epoch++;
-        return State();
+        return await State();
     }
 
     public Task<SiloState> State() => Task.FromResult(new SiloState
@@ -61,11 +93,12 @@ public sealed class ScriptRegistryGrain(ScriptHost host) : Grain, IScriptRegistr
         Settings = new Dictionary<string, long>(_settings),
     });
 
-    public Task<SiloState> SetConfig(Dictionary<string, long> settings)
+    public async Task<SiloState> SetConfig(Dictionary<string, long> settings)
     {
+        if (Store is not null) await Store.SaveSettingsAsync(settings, default);
         foreach (var (name, value) in settings) _settings[name] = value;
         _configVersion++;
-        return State();
+        return await State();
     }
 
     public Task MarkBusy(int slot)

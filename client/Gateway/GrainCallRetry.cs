@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Runtime;
+using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Commands;
+
+namespace OrleansLua.Client.Gateway;
+
+/// <summary>
+/// While a crashed silo is being declared dead (seconds), grain calls fail: calls to its grains, and calls to
+/// grains whose directory entries it held. Such calls are retried here for up to <see cref="Budget"/> with a
+/// small backoff, so clients see latency instead of errors. A call is retried only when that cannot apply
+/// it twice: it was rejected before it ran (not delivered), or it changes nothing (read-only). A write
+/// whose target died while it was in flight may or may not have run: it answers <c>-TRYAGAIN</c> instead.
+/// </summary>
+public sealed class GrainCallRetry(ILogger? logger = null)
+{
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(500);
+
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private long _retries;
+
+    /// <summary>Calls retried so far (every attempt after a failure counts).</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    public enum Failure
+    {
+        /// <summary>Not a cluster failure (an application error, BUSY, a bug): never retried.</summary>
+        Other,
+        /// <summary>Rejected before the target ran it (dead silo known, no connection, addressing failed).</summary>
+        NotDelivered,
+        /// <summary>The target silo died while the call was in flight: it may have run.</summary>
+        OutcomeUnknown,
+    }
+
+    /// <summary>Runs a call, retrying cluster failures within the budget. <paramref name="readOnly"/> is asked only on failure.</summary>
+    public Task<T> RunAsync<T>(Func<Task<T>> call, bool readOnly, string what) =>
+        RunAsync((Call: call, ReadOnly: readOnly), static s => s.Call(), static s => s.ReadOnly, what);
+
+    /// <summary>
+    /// Same, with the call's state passed in (static lambdas: no allocation per call on the hot path).
+    /// <paramref name="readOnly"/> is asked only after a failure.
+    /// </summary>
+    public async Task<T> RunAsync<TState, T>(TState state, Func<TState, Task<T>> call, Func<TState, bool> readOnly, string what)
+    {
+        long started = 0;
+        var delay = FirstDelay;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = await call(state);
+                if (attempt > 1)
+                    _logger.LogInformation("{What} succeeded after {Attempts} attempts in {Elapsed} ms", what, attempt,
+                        (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                return result;
+            }
+            catch (Exception ex) when (Classify(ex) is var failure and not Failure.Other)
+            {
+                if (attempt == 1) started = Stopwatch.GetTimestamp();
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                if (failure == Failure.OutcomeUnknown && !readOnly(state))
+                {
+                    _logger.LogWarning("{What}: target silo died with the write in flight, answering TRYAGAIN ({Type}: {Message})",
+                        what, ex.GetType().Name, FirstLine(ex));
+                    throw new TryAgainException("the slot's silo failed while the write was in flight; it may or may not have been applied");
+                }
+                if (elapsed + delay > Budget)
+                {
+                    _logger.LogWarning("{What} still failing after {Attempts} attempts in {Elapsed} ms, giving up ({Type}: {Message})",
+                        what, attempt, (long)elapsed.TotalMilliseconds, ex.GetType().Name, FirstLine(ex));
+                    throw;
+                }
+                Interlocked.Increment(ref _retries);
+                var level = attempt == 1 ? LogLevel.Information : LogLevel.Debug;
+                if (_logger.IsEnabled(level))
+                    _logger.Log(level, "{What} failed ({Failure}, attempt {Attempt}), retrying in {Delay} ms: {Type}: {Message}",
+                        what, failure, attempt, (long)delay.TotalMilliseconds, ex.GetType().Name, FirstLine(ex));
+                await Task.Delay(delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Orleans 10 fails a call whose target silo is declared dead with SiloUnavailableException "The target
+    /// silo became unavailable for message: Request […]->[… target] …" (the request may have run); that
+    /// message names the request that failed, which for an addressing failure is a system target (the grain
+    /// directory) and not our grain. Every other rejection happens before the target grain runs the call.
+    /// </summary>
+    public static Failure Classify(Exception ex)
+    {
+        if (ex is AggregateException { InnerExceptions.Count: 1 } aggregate) ex = aggregate.InnerExceptions[0];
+        switch (ex)
+        {
+            case SiloUnavailableException when ex.Message.StartsWith("The target silo became unavailable for message", StringComparison.Ordinal):
+                return TargetIsSystem(ex.Message) ? Failure.NotDelivered : Failure.OutcomeUnknown;
+            case OrleansMessageRejectionException: // includes SiloUnavailableException ("known to be dead", "shutting down") and GatewayTooBusy
+                return Failure.NotDelivered;
+            case TimeoutException:
+                return Failure.OutcomeUnknown;
+            case OrleansException when ex.GetType().Name is "ConnectionFailedException" or "ConnectionAbortedException"
+                || ex.Message.Contains("directory", StringComparison.OrdinalIgnoreCase):
+                return Failure.NotDelivered;
+            default:
+                return Failure.Other;
+        }
+    }
+
+    /// <summary>True when the failed request ("…]->[S1.2.3.4:5:6 sys.svc.… ]…") was addressed to a system target.</summary>
+    private static bool TargetIsSystem(string message)
+    {
+        int arrow = message.IndexOf("]->[", StringComparison.Ordinal);
+        if (arrow < 0) return false;
+        int end = message.IndexOf(']', arrow + 4);
+        var target = end < 0 ? message.AsSpan(arrow + 4) : message.AsSpan(arrow + 4, end - arrow - 4);
+        int space = target.LastIndexOf(' ');
+        return target[(space + 1)..].StartsWith("sys.", StringComparison.Ordinal);
+    }
+
+    /// <summary>True when every command of the batch only reads (a keyless script's worker batch touches no key).</summary>
+    public static bool IsReadOnly(int slot, ShardBatch batch)
+    {
+        if (slot < 0) return true;
+        foreach (var command in batch.Commands)
+        {
+            var spec = CommandTable.Resolve(command, out _);
+            if (spec is null || !spec.Has(CommandFlags.ReadOnly) || spec.Has(CommandFlags.Write)) return false;
+        }
+        return true;
+    }
+
+    private static string FirstLine(Exception ex)
+    {
+        var message = ex.Message;
+        int newline = message.IndexOf('\n');
+        return newline < 0 ? message : message[..newline];
+    }
+}
+
+/// <summary>Becomes the client's <c>-TRYAGAIN …</c> reply (Redis Cluster's "retry this yourself").</summary>
+public sealed class TryAgainException(string reason) : Exception("TRYAGAIN " + reason);

@@ -1,0 +1,256 @@
+using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.Grains.Keyspace;
+using OrleansLua.Grains.Scripting;
+using KeyspaceStore = OrleansLua.Grains.Keyspace.Keyspace;
+
+namespace OrleansLua.Grains.Persistence;
+
+/// <summary>
+/// One slot's side of storage. Every key a batch changes is marked dirty; a flush loop serializes the
+/// dirty keys' current state into one write set and hands it to the silo's <see cref="SlotWriter"/>.
+/// While one commit is in flight the next batches' keys gather, so a hot slot commits once per round
+/// trip, not once per write (and a hot key is serialized once per commit). With appendfsync always a
+/// batch's reply waits until a commit covering its changes (or anything it read that was not yet
+/// durable) is durable; with everysec the loop waits <see cref="StorageOptions.EverysecFlushDelay"/>
+/// first and nobody waits. Runs on the grain's turns; serialization waits until no script runs.
+/// </summary>
+internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Func<Task> waitUntilNoScript)
+{
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
+
+    private readonly HashSet<byte[]> _dirty = new(ByteArrayComparer.Instance);
+    private readonly List<(long Seq, Action<string?> Then)> _afterDurable = [];
+    private TaskCompletionSource _advanced = NewSignal();
+    private bool _changedInBatch;
+    private long _appliedSeq, _durableSeq, _failedSeq;
+    private string? _failure;
+    private Task? _flushing;
+    private bool _deactivating;
+
+    public bool Enabled => writer.Enabled;
+    public int Slot { get; private set; }
+    public long Epoch { get; private set; }
+    /// <summary>A newer activation claimed the slot: this one must not serve it any more.</summary>
+    public bool Fenced { get; private set; }
+    public string FencedError => $"TRYAGAIN slot {Slot} moved to a newer activation; retry";
+
+    /// <summary>Claims the slot and loads its keys (expired ones are dropped, and deleted from storage).</summary>
+    public async Task LoadAsync(int slot, CancellationToken cancellation)
+    {
+        Slot = slot;
+        if (!Enabled) return;
+        Epoch = await writer.Store!.ClaimAsync(slot, cancellation);
+        var stored = await writer.Store.LoadAsync(slot, cancellation);
+        long now = UnixTime.NowMilliseconds();
+        foreach (var row in stored)
+        {
+            if (row.ExpireAt != KeyEntry.NoExpiry && row.ExpireAt <= now) _dirty.Add(row.Key);
+            else keys.Restore(row.Key, ValueCodec.Deserialize(row.Value), row.ExpireAt);
+        }
+        EnsureFlushing();
+    }
+
+    /// <summary>Called before every key change, also from a script batch's thread (hence the lock).</summary>
+    public void KeyChanged(byte[] key)
+    {
+        if (!Enabled) return;
+        lock (_dirty) _dirty.Add(key);
+        _changedInBatch = true;
+    }
+
+    /// <summary>
+    /// Why the batch must not run: this activation was fenced off, or storage is failing and the
+    /// batch writes (reads of loaded data keep working). Null when it may run.
+    /// </summary>
+    public string? Refusal(byte[][][] commands)
+    {
+        if (!Enabled) return null;
+        if (Fenced) return FencedError;
+        return writer.Failure is { } reason && Writes(commands) ? "TRYAGAIN storage unavailable: " + reason : null;
+    }
+
+    /// <summary>
+    /// Closes a batch: its changes get a sequence number and the flush loop runs. Returns the replies
+    /// now, or — appendfsync always — once they are durable (or the storage error instead).
+    /// </summary>
+    public Task<byte[]> Complete(ShardBatch batch, byte[] replies)
+    {
+        if (!Enabled) return Task.FromResult(replies);
+        long seq = CloseBatch();
+        if (!writer.Durable || _durableSeq >= seq) return Task.FromResult(replies);
+        // A read of not-yet-durable data waits too, unless storage is failing (reads keep working then).
+        if (writer.Failure is not null && !Writes(batch.Commands)) return Task.FromResult(replies);
+        return WhenDurable(batch, seq, replies);
+    }
+
+    /// <summary>appendfsync always: waits until changes up to <paramref name="seq"/> are durable; null, or the error to reply with.</summary>
+    public Task<string?> WaitDurableAsync(long seq) =>
+        !Enabled || !writer.Durable || _durableSeq >= seq ? Task.FromResult<string?>(null) : WaitAsync(seq);
+
+    /// <summary>Runs <paramref name="then"/> once everything changed so far is durable (null) or failed (the error).</summary>
+    public void AfterDurable(Action<string?> then)
+    {
+        if (!Enabled || !writer.Durable) then(null);
+        else lock (_afterDurable) _afterDurable.Add((-1, then));
+    }
+
+    /// <summary>Ends a batch (or a background change such as active expiry) on the grain's turn: returns its sequence number.</summary>
+    public long CloseBatch()
+    {
+        if (!Enabled) return 0;
+        if (_changedInBatch)
+        {
+            _appliedSeq++;
+            _changedInBatch = false;
+        }
+        lock (_afterDurable)
+            for (int i = _afterDurable.Count - 1; i >= 0 && _afterDurable[i].Seq < 0; i--) _afterDurable[i] = (_appliedSeq, _afterDurable[i].Then);
+        EnsureFlushing();
+        return _appliedSeq;
+    }
+
+    private async Task<byte[]> WhenDurable(ShardBatch batch, long seq, byte[] replies) =>
+        await WaitAsync(seq) is { } error ? ErrorReplies(batch, error) : replies;
+
+    private async Task<string?> WaitAsync(long seq)
+    {
+        while (true)
+        {
+            if (_durableSeq >= seq) return null;
+            if (Fenced) return FencedError;
+            if (_failure is not null && _failedSeq >= seq) return _failure;
+            await _advanced.Task;
+        }
+    }
+
+    /// <summary>One error per reply the client expects: EXEC expects one, a plain batch one per command.</summary>
+    public static byte[] ErrorReplies(ShardBatch batch, string error)
+    {
+        var writer = new Protocol.RespWriter((Protocol.RespProtocol)batch.Protocol);
+        int replies = batch.Transaction ? 1 : batch.Commands.Length;
+        for (int i = 0; i < replies; i++) writer.WriteError(error);
+        return writer.ToArray();
+    }
+
+    private static bool Writes(byte[][][] commands)
+    {
+        foreach (var args in commands)
+        {
+            var spec = CommandTable.Find(args[0]);
+            if (spec is null) continue;
+            if (spec.Flags.HasFlag(CommandFlags.Write)) return true;
+            if (ScriptHost.IsScriptCommand(spec) && !spec.Flags.HasFlag(CommandFlags.ReadOnly)) return true;
+        }
+        return false;
+    }
+
+    private void EnsureFlushing()
+    {
+        if (_flushing is null && DirtyCount > 0 && !Fenced) _flushing = FlushLoopAsync();
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        var retryDelay = TimeSpan.FromMilliseconds(100);
+        try
+        {
+            await Task.Yield(); // let the batch that started the loop finish its turn
+            while (DirtyCount > 0 && !Fenced)
+            {
+                if (!writer.Durable && !_deactivating) await Task.Delay(writer.Options.EverysecFlushDelay);
+                await waitUntilNoScript();
+                long seq = _appliedSeq;
+                var set = TakeWriteSet();
+                try
+                {
+                    if (await writer.CommitAsync(set) == CommitOutcome.Fenced) Fenced = true;
+                    else
+                    {
+                        _durableSeq = seq;
+                        _failure = null;
+                        retryDelay = TimeSpan.FromMilliseconds(100);
+                    }
+                }
+                catch (StorageUnavailableException ex)
+                {
+                    // Keep the keys dirty: their current state is what the retry will store.
+                    lock (_dirty)
+                        foreach (var write in set.Writes) _dirty.Add(write.Key);
+                    (_failure, _failedSeq) = (ex.Message, seq);
+                    Signal();
+                    if (_deactivating) return;
+                    await Task.Delay(retryDelay);
+                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+                    continue;
+                }
+                Signal();
+            }
+        }
+        finally
+        {
+            _flushing = null;
+        }
+    }
+
+    /// <summary>The dirty keys' current state (deleted or expired keys as deletions), clearing the dirty set.</summary>
+    private WriteSet TakeWriteSet()
+    {
+        long now = UnixTime.NowMilliseconds();
+        byte[][] dirty;
+        lock (_dirty)
+        {
+            dirty = [.. _dirty];
+            _dirty.Clear();
+        }
+        var writes = new List<KeyWrite>(dirty.Length);
+        foreach (var key in dirty)
+        {
+            var entry = keys.Peek(key);
+            writes.Add(entry is null || (entry.HasExpiry && entry.ExpireAt <= now)
+                ? new KeyWrite(key, null, KeyEntry.NoExpiry)
+                : new KeyWrite(key, ValueCodec.Serialize(entry.Value), entry.ExpireAt));
+        }
+        return new WriteSet(Slot, Epoch, writes);
+    }
+
+    private int DirtyCount
+    {
+        get { lock (_dirty) return _dirty.Count; }
+    }
+
+    private void Signal()
+    {
+        var advanced = _advanced;
+        _advanced = NewSignal();
+        advanced.SetResult();
+        List<(Action<string?> Then, string? Error)> ready = [];
+        lock (_afterDurable)
+        {
+            int done = 0;
+            foreach (var (seq, then) in _afterDurable)
+            {
+                if (seq < 0) break;
+                string? error = _durableSeq >= seq ? null : Fenced ? FencedError : _failure is not null && _failedSeq >= seq ? _failure : "";
+                if (error == "") break;
+                ready.Add((then, error));
+                done++;
+            }
+            _afterDurable.RemoveRange(0, done);
+        }
+        foreach (var (then, error) in ready) then(error);
+    }
+
+    /// <summary>Deactivation (graceful shutdown included): commits what is dirty before the slot goes.</summary>
+    public async Task FlushForDeactivationAsync(CancellationToken cancellation)
+    {
+        if (!Enabled) return;
+        _deactivating = true;
+        // The running loop stops retrying now; one more loop stores what it left dirty (one attempt if storage fails).
+        if (_flushing is { } running) await running.WaitAsync(cancellation);
+        EnsureFlushing();
+        if (_flushing is { } last) await last.WaitAsync(cancellation);
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace OrleansLua.Grains.Persistence;
+
+/// <summary>How a write set's commit ended for its slot.</summary>
+public enum CommitOutcome
+{
+    Committed,
+    /// <summary>A newer activation claimed the slot: this one is stale and must stop serving it.</summary>
+    Fenced,
+}
+
+/// <summary>
+/// The silo's single storage writer: slots hand it write sets, and it commits whatever has queued up
+/// since the last commit in one transaction (group commit) — many slots, one round trip, one fsync.
+/// Tracks whether storage is healthy so slots can refuse writes while it is not.
+/// </summary>
+public sealed class SlotWriter : IAsyncDisposable
+{
+    private readonly record struct Pending(WriteSet Set, TaskCompletionSource<CommitOutcome> Done);
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ILogger<SlotWriter> _logger;
+    private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
+    private Task? _loop;
+    private Timer? _reports;
+    private volatile string? _failure;
+
+    public SlotWriter(StorageOptions options, ISlotStore? store, ILogger<SlotWriter> logger)
+    {
+        Options = options;
+        Store = store;
+        _logger = logger;
+    }
+
+    public StorageOptions Options { get; }
+    /// <summary>Null with memory storage: nothing persists.</summary>
+    public ISlotStore? Store { get; }
+    public bool Enabled => Store is not null;
+    public bool Durable => Options.AppendFsync == AppendFsync.Always;
+
+    /// <summary>Why the last commit failed, while storage is failing; null when healthy.</summary>
+    public string? Failure => _failure;
+
+    public CommitStats Stats { get; } = new();
+
+    public async Task StartAsync(CancellationToken cancellation)
+    {
+        if (Store is null) return;
+        await Store.InitializeAsync(cancellation);
+        _loop = Task.Run(WriteLoopAsync, CancellationToken.None);
+        var last = Stats.Snapshot();
+        _reports = new Timer(_ => last = Report(last), null, ReportInterval, ReportInterval);
+    }
+
+    /// <summary>Logs the group commits of the last interval (the benchmarks read batch sizes from here).</summary>
+    private CommitStats.Totals Report(CommitStats.Totals last)
+    {
+        var now = Stats.Snapshot();
+        long commits = now.Commits - last.Commits;
+        if (commits > 0)
+            _logger.LogInformation(
+                "Storage: {Commits} commits, {WriteSets} write sets ({PerCommit:F1} per commit, largest {Max}), {Keys} keys, {Latency:F2} ms per commit, {Failures} failures",
+                commits, now.WriteSets - last.WriteSets, (now.WriteSets - last.WriteSets) / (double)commits, Stats.MaxBatch,
+                now.Keys - last.Keys, (now.CommitTime - last.CommitTime).TotalMilliseconds / commits, now.Failures - last.Failures);
+        return now;
+    }
+
+    /// <summary>Queues a slot's write set; completes when it is committed (or fenced), or throws <see cref="StorageUnavailableException"/>.</summary>
+    public Task<CommitOutcome> CommitAsync(WriteSet set)
+    {
+        var done = new TaskCompletionSource<CommitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Pending(set, done)))
+            done.SetException(new StorageUnavailableException("the silo is shutting down"));
+        return done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>();
+        var sets = new List<WriteSet>();
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < Options.MaxWriteSetsPerCommit && reader.TryRead(out var pending)) batch.Add(pending);
+            sets.Clear();
+            foreach (var p in batch) sets.Add(p.Set);
+            long started = Stopwatch.GetTimestamp();
+            try
+            {
+                var fenced = await Store!.CommitAsync(sets, Durable, CancellationToken.None);
+                Stats.Record(sets, Stopwatch.GetElapsedTime(started));
+                if (_failure is not null) _logger.LogWarning("Storage is writable again");
+                _failure = null;
+                foreach (var p in batch) p.Done.TrySetResult(fenced.Contains(p.Set.Slot) ? CommitOutcome.Fenced : CommitOutcome.Committed);
+            }
+            catch (Exception ex)
+            {
+                var failure = ex as StorageUnavailableException ?? new StorageUnavailableException(Describe(ex), ex);
+                if (_failure is null) _logger.LogError(ex, "Storage commit failed: {Reason}", failure.Reason);
+                _failure = failure.Reason;
+                Stats.RecordFailure();
+                foreach (var p in batch) p.Done.TrySetException(failure);
+            }
+        }
+    }
+
+    /// <summary>A short reason for clients: the exception's first line, never a connection string.</summary>
+    public static string Describe(Exception ex)
+    {
+        var message = ex.GetBaseException().Message.Split('\n')[0].Trim();
+        return message.Length > 160 ? message[..160] + "…" : message;
+    }
+
+    /// <summary>Commits what is queued, then stops (graceful shutdown, after the slots have flushed).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_reports is not null) await _reports.DisposeAsync();
+        if (_loop is not null) await _loop;
+        if (Store is not null) await Store.DisposeAsync();
+    }
+}
+
+/// <summary>Group-commit counters for INFO persistence and the benchmarks.</summary>
+public sealed class CommitStats
+{
+    private long _commits, _writeSets, _keys, _failures, _maxBatch, _commitTicks;
+
+    public long Commits => Interlocked.Read(ref _commits);
+    public long WriteSets => Interlocked.Read(ref _writeSets);
+    public long Keys => Interlocked.Read(ref _keys);
+    public long Failures => Interlocked.Read(ref _failures);
+    public long MaxBatch => Interlocked.Read(ref _maxBatch);
+    public TimeSpan CommitTime => TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks));
+
+    internal void Record(List<WriteSet> sets, TimeSpan elapsed)
+    {
+        long keys = 0;
+        foreach (var s in sets) keys += s.Writes.Count;
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _writeSets, sets.Count);
+        Interlocked.Add(ref _keys, keys);
+        Interlocked.Add(ref _commitTicks, elapsed.Ticks);
+        long max;
+        while (sets.Count > (max = Interlocked.Read(ref _maxBatch)) && Interlocked.CompareExchange(ref _maxBatch, sets.Count, max) != max) { }
+    }
+
+    internal void RecordFailure() => Interlocked.Increment(ref _failures);
+
+    public readonly record struct Totals(long Commits, long WriteSets, long Keys, long Failures, TimeSpan CommitTime);
+
+    public Totals Snapshot() => new(Commits, WriteSets, Keys, Failures, CommitTime);
+}

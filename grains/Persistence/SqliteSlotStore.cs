@@ -1,0 +1,274 @@
+using Microsoft.Data.Sqlite;
+
+namespace OrleansLua.Grains.Persistence;
+
+/// <summary>
+/// The embedded store for one silo on one machine: a SQLite database in WAL mode under the data
+/// directory. One connection, used by one caller at a time; commits are group commits from the
+/// <see cref="SlotWriter"/>. Durable commits use synchronous=FULL (fsync per commit); everysec ones
+/// NORMAL, with a WAL checkpoint (fsync) at least once a second.
+/// </summary>
+public sealed class SqliteSlotStore : ISlotStore
+{
+    private const int SchemaVersion = 1;
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly string _path;
+    private readonly bool _durable;
+    private SqliteConnection? _connection;
+    private SqliteCommand? _epochOf, _upsert, _delete;
+    private Timer? _checkpoints;
+
+    public SqliteSlotStore(string dataDir, bool durable)
+    {
+        Directory.CreateDirectory(dataDir);
+        _path = Path.GetFullPath(Path.Combine(dataDir, "orleanslua.db"));
+        _durable = durable;
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellation)
+    {
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
+        await _connection.OpenAsync(cancellation);
+        Execute($"""
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous={(_durable ? "FULL" : "NORMAL")};
+            CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS slots (slot INTEGER PRIMARY KEY, epoch INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS keys (slot INTEGER NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL,
+                expire_at INTEGER NOT NULL, PRIMARY KEY (slot, key)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS scripts (sha TEXT PRIMARY KEY, body BLOB NOT NULL, loaded INTEGER NOT NULL,
+                seq INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            INSERT INTO schema_version (version) SELECT {SchemaVersion} WHERE NOT EXISTS (SELECT 1 FROM schema_version);
+            """);
+        using (var version = Command("SELECT max(version) FROM schema_version"))
+        {
+            long found = (long)version.ExecuteScalar()!;
+            if (found > SchemaVersion)
+                throw new InvalidOperationException($"{_path} has schema version {found}; this OrleansLua knows up to {SchemaVersion}");
+        }
+        _epochOf = Command("SELECT epoch FROM slots WHERE slot = $slot", "$slot");
+        _upsert = Command("""
+            INSERT INTO keys (slot, key, value, expire_at) VALUES ($slot, $key, $value, $expire)
+            ON CONFLICT (slot, key) DO UPDATE SET value = excluded.value, expire_at = excluded.expire_at
+            """, "$slot", "$key", "$value", "$expire");
+        _delete = Command("DELETE FROM keys WHERE slot = $slot AND key = $key", "$slot", "$key");
+        if (!_durable) _checkpoints = new Timer(_ => Checkpoint(), null, CheckpointInterval, CheckpointInterval);
+    }
+
+    /// <summary>
+    /// Without its own fsync: one process owns the file, and the WAL is sequential, so the next durable
+    /// commit makes the claim durable too (16384 slots activating must not cost 16384 fsyncs).
+    /// </summary>
+    public Task<long> ClaimAsync(int slot, CancellationToken cancellation) => Locked(() =>
+    {
+        using var claim = Command("""
+            INSERT INTO slots (slot, epoch) VALUES ($slot, 1)
+            ON CONFLICT (slot) DO UPDATE SET epoch = epoch + 1 RETURNING epoch
+            """, "$slot");
+        claim.Parameters[0].Value = slot;
+        if (!_durable) return (long)claim.ExecuteScalar()!;
+        Execute("PRAGMA synchronous=NORMAL");
+        try
+        {
+            return (long)claim.ExecuteScalar()!;
+        }
+        finally
+        {
+            Execute("PRAGMA synchronous=FULL");
+        }
+    });
+
+    public Task<List<StoredKey>> LoadAsync(int slot, CancellationToken cancellation) => Locked(() =>
+    {
+        using var load = Command("SELECT key, value, expire_at FROM keys WHERE slot = $slot", "$slot");
+        load.Parameters[0].Value = slot;
+        var keys = new List<StoredKey>();
+        using var reader = load.ExecuteReader();
+        while (reader.Read()) keys.Add(new StoredKey((byte[])reader[0], (byte[])reader[1], reader.GetInt64(2)));
+        return keys;
+    });
+
+    public Task<List<int>> StoredSlotsAsync(CancellationToken cancellation) => Locked(() =>
+    {
+        using var query = Command("SELECT DISTINCT slot FROM keys");
+        var slots = new List<int>();
+        using var reader = query.ExecuteReader();
+        while (reader.Read()) slots.Add(reader.GetInt32(0));
+        return slots;
+    });
+
+    public Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<WriteSet> sets, bool durable, CancellationToken cancellation) =>
+        Locked<IReadOnlySet<int>>(() =>
+        {
+            var fenced = new HashSet<int>();
+            using var transaction = _connection!.BeginTransaction();
+            foreach (var set in sets)
+            {
+                if (fenced.Contains(set.Slot)) continue;
+                _epochOf!.Transaction = transaction;
+                _epochOf.Parameters[0].Value = set.Slot;
+                if (_epochOf.ExecuteScalar() is not long epoch || epoch != set.Epoch)
+                {
+                    fenced.Add(set.Slot);
+                    continue;
+                }
+                foreach (var write in set.Writes) Apply(set.Slot, write, transaction);
+            }
+            transaction.Commit();
+            return fenced;
+        });
+
+    private void Apply(int slot, KeyWrite write, SqliteTransaction transaction)
+    {
+        var command = write.Value is null ? _delete! : _upsert!;
+        command.Transaction = transaction;
+        command.Parameters[0].Value = slot;
+        command.Parameters[1].Value = write.Key;
+        if (write.Value is not null)
+        {
+            command.Parameters[2].Value = write.Value;
+            command.Parameters[3].Value = write.ExpireAt;
+        }
+        command.ExecuteNonQuery();
+    }
+
+    public Task<List<StoredScript>> LoadScriptsAsync(CancellationToken cancellation) => Locked(() =>
+    {
+        using var load = Command("SELECT sha, body, loaded FROM scripts ORDER BY seq");
+        var scripts = new List<StoredScript>();
+        using var reader = load.ExecuteReader();
+        while (reader.Read()) scripts.Add(new StoredScript(reader.GetString(0), (byte[])reader[1], reader.GetInt64(2) != 0));
+        return scripts;
+    });
+
+    public Task SaveScriptAsync(StoredScript script, CancellationToken cancellation) => Locked(() =>
+    {
+        using var save = Command("""
+            INSERT INTO scripts (sha, body, loaded, seq) VALUES ($sha, $body, $loaded, (SELECT coalesce(max(seq), 0) + 1 FROM scripts))
+            ON CONFLICT (sha) DO UPDATE SET loaded = max(loaded, excluded.loaded)
+            """, "$sha", "$body", "$loaded");
+        save.Parameters[0].Value = script.Sha;
+        save.Parameters[1].Value = script.Body;
+        save.Parameters[2].Value = script.Loaded ? 1 : 0;
+        return save.ExecuteNonQuery();
+    });
+
+    public Task DeleteScriptsAsync(IReadOnlyCollection<string>? shas, CancellationToken cancellation) => Locked(() =>
+    {
+        if (shas is null) return Execute("DELETE FROM scripts");
+        using var transaction = _connection!.BeginTransaction();
+        using var delete = Command("DELETE FROM scripts WHERE sha = $sha", "$sha");
+        delete.Transaction = transaction;
+        foreach (var sha in shas)
+        {
+            delete.Parameters[0].Value = sha;
+            delete.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        return 0;
+    });
+
+    public Task<Dictionary<string, long>> LoadSettingsAsync(CancellationToken cancellation) => Locked(() =>
+    {
+        using var load = Command("SELECT name, value FROM settings");
+        var settings = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var reader = load.ExecuteReader();
+        while (reader.Read()) settings[reader.GetString(0)] = reader.GetInt64(1);
+        return settings;
+    });
+
+    public Task SaveSettingsAsync(IReadOnlyDictionary<string, long> settings, CancellationToken cancellation) => Locked(() =>
+    {
+        using var transaction = _connection!.BeginTransaction();
+        using var save = Command("INSERT INTO settings (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            "$name", "$value");
+        save.Transaction = transaction;
+        foreach (var (name, value) in settings)
+        {
+            save.Parameters[0].Value = name;
+            save.Parameters[1].Value = value;
+            save.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        return 0;
+    });
+
+    /// <summary>everysec: moves the WAL into the database file with an fsync, bounding what a power loss can take.</summary>
+    private void Checkpoint()
+    {
+        if (!_lock.Wait(0)) return; // a commit is running; the next tick will do
+        try
+        {
+            Execute("PRAGMA wal_checkpoint(PASSIVE)");
+        }
+        catch (SqliteException)
+        {
+            // Disk full or the like: the commits report it; the next tick tries again.
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Runs one storage call alone on the connection, mapping SQLite failures to a client-facing reason.</summary>
+    private async Task<T> Locked<T>(Func<T> action)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            return action();
+        }
+        catch (SqliteException ex)
+        {
+            throw new StorageUnavailableException(Reason(ex), ex);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private static string Reason(SqliteException ex) => ex.SqliteErrorCode switch
+    {
+        13 => "disk full (embedded store)",      // SQLITE_FULL
+        10 => "I/O error in the embedded store", // SQLITE_IOERR
+        _ => "embedded store: " + SlotWriter.Describe(ex),
+    };
+
+    private int Execute(string sql)
+    {
+        using var command = Command(sql);
+        return command.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql, params string[] parameters)
+    {
+        var command = _connection!.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters) command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        return command;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_checkpoints is not null) await _checkpoints.DisposeAsync();
+        await _lock.WaitAsync();
+        try
+        {
+            if (_connection is null) return;
+            _epochOf?.Dispose();
+            _upsert?.Dispose();
+            _delete?.Dispose();
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+}

@@ -1,0 +1,365 @@
+-- Orleans ADO.NET clustering (membership) schema for PostgreSQL, as Microsoft.Orleans.Clustering.AdoNet
+-- 10.4.2 expects it: the tables and functions of Orleans' PostgreSQL-Main.sql + PostgreSQL-Clustering.sql
+-- with the AtomicWrites migration applied (no MetadataJson: 10.4.2 neither sends nor reads it).
+-- The provider reads the query texts from OrleansQuery by key; it requires the nine *Key rows below
+-- except CleanupDefunctSiloEntryKey, which is optional and makes dead-row cleanup exact.
+--
+-- Idempotent and safe to run on every silo start, also by several silos at once: one transaction,
+-- serialized by an advisory lock; CREATE ... IF NOT EXISTS, CREATE OR REPLACE, upserted query rows.
+BEGIN;
+
+SELECT pg_advisory_xact_lock(hashtext('OrleansLua.PostgresClustering'));
+
+CREATE TABLE IF NOT EXISTS OrleansQuery
+(
+    QueryKey varchar(64) NOT NULL,
+    QueryText varchar(8000) NOT NULL,
+
+    CONSTRAINT OrleansQuery_Key PRIMARY KEY(QueryKey)
+);
+
+-- One version row per deployment (cluster id); every membership change bumps it (optimistic concurrency).
+CREATE TABLE IF NOT EXISTS OrleansMembershipVersionTable
+(
+    DeploymentId varchar(150) NOT NULL,
+    Timestamp timestamptz(3) NOT NULL DEFAULT now(),
+    Version integer NOT NULL DEFAULT 0,
+
+    CONSTRAINT PK_OrleansMembershipVersionTable_DeploymentId PRIMARY KEY(DeploymentId)
+);
+
+-- One row per silo instance (address, port, generation).
+CREATE TABLE IF NOT EXISTS OrleansMembershipTable
+(
+    DeploymentId varchar(150) NOT NULL,
+    Address varchar(45) NOT NULL,
+    Port integer NOT NULL,
+    Generation integer NOT NULL,
+    SiloName varchar(150) NOT NULL,
+    HostName varchar(150) NOT NULL,
+    Status integer NOT NULL,
+    ProxyPort integer NULL,
+    SuspectTimes varchar(8000) NULL,
+    StartTime timestamptz(3) NOT NULL,
+    IAmAliveTime timestamptz(3) NOT NULL,
+
+    CONSTRAINT PK_MembershipTable_DeploymentId PRIMARY KEY(DeploymentId, Address, Port, Generation),
+    CONSTRAINT FK_MembershipTable_MembershipVersionTable_DeploymentId FOREIGN KEY (DeploymentId) REFERENCES OrleansMembershipVersionTable (DeploymentId)
+);
+
+CREATE OR REPLACE FUNCTION update_i_am_alive_time(
+    deployment_id OrleansMembershipTable.DeploymentId%TYPE,
+    address_arg OrleansMembershipTable.Address%TYPE,
+    port_arg OrleansMembershipTable.Port%TYPE,
+    generation_arg OrleansMembershipTable.Generation%TYPE,
+    i_am_alive_time OrleansMembershipTable.IAmAliveTime%TYPE)
+  RETURNS void AS
+$func$
+BEGIN
+    -- Expected never to fail; the return value is not checked.
+    UPDATE OrleansMembershipTable as d
+    SET
+        IAmAliveTime = GREATEST(d.IAmAliveTime, i_am_alive_time)
+    WHERE
+        d.DeploymentId = deployment_id AND deployment_id IS NOT NULL
+        AND d.Address = address_arg AND address_arg IS NOT NULL
+        AND d.Port = port_arg AND port_arg IS NOT NULL
+        AND d.Generation = generation_arg AND generation_arg IS NOT NULL;
+END
+$func$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION insert_membership_version(
+    DeploymentIdArg OrleansMembershipTable.DeploymentId%TYPE
+)
+  RETURNS TABLE(row_count integer) AS
+$func$
+DECLARE
+    RowCountVar int := 0;
+BEGIN
+
+    BEGIN
+
+        INSERT INTO OrleansMembershipVersionTable
+        (
+            DeploymentId
+        )
+        SELECT DeploymentIdArg
+        ON CONFLICT (DeploymentId) DO NOTHING;
+
+        GET DIAGNOSTICS RowCountVar = ROW_COUNT;
+
+        IF RowCountVar = 0 THEN
+            RAISE EXCEPTION 'no rows affected, rollback' USING ERRCODE = 'assert_failure';
+        END IF;
+
+        RETURN QUERY SELECT RowCountVar;
+    EXCEPTION
+    WHEN assert_failure THEN
+        RETURN QUERY SELECT RowCountVar;
+    END;
+
+END
+$func$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION insert_membership(
+    DeploymentIdArg OrleansMembershipTable.DeploymentId%TYPE,
+    AddressArg      OrleansMembershipTable.Address%TYPE,
+    PortArg         OrleansMembershipTable.Port%TYPE,
+    GenerationArg   OrleansMembershipTable.Generation%TYPE,
+    SiloNameArg     OrleansMembershipTable.SiloName%TYPE,
+    HostNameArg     OrleansMembershipTable.HostName%TYPE,
+    StatusArg       OrleansMembershipTable.Status%TYPE,
+    ProxyPortArg    OrleansMembershipTable.ProxyPort%TYPE,
+    StartTimeArg    OrleansMembershipTable.StartTime%TYPE,
+    IAmAliveTimeArg OrleansMembershipTable.IAmAliveTime%TYPE,
+    VersionArg      OrleansMembershipVersionTable.Version%TYPE)
+  RETURNS TABLE(row_count integer) AS
+$func$
+DECLARE
+    RowCountVar int := 0;
+BEGIN
+
+    BEGIN
+        -- Bump the version first: the row is inserted only if the caller saw the current version.
+        UPDATE OrleansMembershipVersionTable
+        SET
+            Timestamp = now(),
+            Version = Version + 1
+        WHERE
+            DeploymentId = DeploymentIdArg AND DeploymentIdArg IS NOT NULL
+            AND Version = VersionArg AND VersionArg IS NOT NULL AND Version < 2147483647;
+
+        GET DIAGNOSTICS RowCountVar = ROW_COUNT;
+
+        INSERT INTO OrleansMembershipTable
+        (
+            DeploymentId,
+            Address,
+            Port,
+            Generation,
+            SiloName,
+            HostName,
+            Status,
+            ProxyPort,
+            StartTime,
+            IAmAliveTime
+        )
+        SELECT
+            DeploymentIdArg,
+            AddressArg,
+            PortArg,
+            GenerationArg,
+            SiloNameArg,
+            HostNameArg,
+            StatusArg,
+            ProxyPortArg,
+            StartTimeArg,
+            IAmAliveTimeArg
+        WHERE RowCountVar > 0
+        ON CONFLICT (DeploymentId, Address, Port, Generation) DO
+            NOTHING;
+
+        GET DIAGNOSTICS RowCountVar = ROW_COUNT;
+
+        IF RowCountVar = 0 THEN
+            RAISE EXCEPTION 'no rows affected, rollback' USING ERRCODE = 'assert_failure';
+        END IF;
+
+        RETURN QUERY SELECT RowCountVar;
+    EXCEPTION
+    WHEN assert_failure THEN
+        RETURN QUERY SELECT RowCountVar;
+    END;
+
+END
+$func$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION update_membership(
+    DeploymentIdArg OrleansMembershipTable.DeploymentId%TYPE,
+    AddressArg      OrleansMembershipTable.Address%TYPE,
+    PortArg         OrleansMembershipTable.Port%TYPE,
+    GenerationArg   OrleansMembershipTable.Generation%TYPE,
+    StatusArg       OrleansMembershipTable.Status%TYPE,
+    SuspectTimesArg OrleansMembershipTable.SuspectTimes%TYPE,
+    IAmAliveTimeArg OrleansMembershipTable.IAmAliveTime%TYPE,
+    VersionArg      OrleansMembershipVersionTable.Version%TYPE
+  )
+  RETURNS TABLE(row_count integer) AS
+$func$
+DECLARE
+    RowCountVar int := 0;
+BEGIN
+
+    BEGIN
+
+        UPDATE OrleansMembershipVersionTable
+        SET
+            Timestamp = now(),
+            Version = Version + 1
+        WHERE
+            DeploymentId = DeploymentIdArg AND DeploymentIdArg IS NOT NULL
+            AND Version = VersionArg AND VersionArg IS NOT NULL AND Version < 2147483647;
+
+        GET DIAGNOSTICS RowCountVar = ROW_COUNT;
+
+        UPDATE OrleansMembershipTable
+        SET
+            Status = StatusArg,
+            SuspectTimes = SuspectTimesArg,
+            IAmAliveTime = GREATEST(IAmAliveTime, IAmAliveTimeArg)
+        WHERE
+            DeploymentId = DeploymentIdArg AND DeploymentIdArg IS NOT NULL
+            AND Address = AddressArg AND AddressArg IS NOT NULL
+            AND Port = PortArg AND PortArg IS NOT NULL
+            AND Generation = GenerationArg AND GenerationArg IS NOT NULL
+            AND RowCountVar > 0;
+
+        GET DIAGNOSTICS RowCountVar = ROW_COUNT;
+
+        IF RowCountVar = 0 THEN
+            RAISE EXCEPTION 'no rows affected, rollback' USING ERRCODE = 'assert_failure';
+        END IF;
+
+        RETURN QUERY SELECT RowCountVar;
+    EXCEPTION
+    WHEN assert_failure THEN
+        RETURN QUERY SELECT RowCountVar;
+    END;
+
+END
+$func$ LANGUAGE plpgsql;
+
+-- The stored queries (texts are dollar-quoted: the provider binds the @parameters).
+INSERT INTO OrleansQuery(QueryKey, QueryText) VALUES
+(
+    'UpdateIAmAlivetimeKey', $q$
+    SELECT * from update_i_am_alive_time(
+        @DeploymentId,
+        @Address,
+        @Port,
+        @Generation,
+        @IAmAliveTime
+    );
+$q$),
+(
+    'InsertMembershipVersionKey', $q$
+    SELECT * FROM insert_membership_version(
+        @DeploymentId
+    );
+$q$),
+(
+    'InsertMembershipKey', $q$
+    SELECT * FROM insert_membership(
+        @DeploymentId,
+        @Address,
+        @Port,
+        @Generation,
+        @SiloName,
+        @HostName,
+        @Status,
+        @ProxyPort,
+        @StartTime,
+        @IAmAliveTime,
+        @Version
+    );
+$q$),
+(
+    'UpdateMembershipKey', $q$
+    SELECT * FROM update_membership(
+        @DeploymentId,
+        @Address,
+        @Port,
+        @Generation,
+        @Status,
+        @SuspectTimes,
+        @IAmAliveTime,
+        @Version
+    );
+$q$),
+(
+    'MembershipReadRowKey', $q$
+    SELECT
+        v.DeploymentId,
+        m.Address,
+        m.Port,
+        m.Generation,
+        m.SiloName,
+        m.HostName,
+        m.Status,
+        m.ProxyPort,
+        m.SuspectTimes,
+        m.StartTime,
+        m.IAmAliveTime,
+        v.Version
+    FROM
+        OrleansMembershipVersionTable v
+        -- The version row is returned even if there is no matching membership row.
+        LEFT OUTER JOIN OrleansMembershipTable m ON v.DeploymentId = m.DeploymentId
+        AND Address = @Address AND @Address IS NOT NULL
+        AND Port = @Port AND @Port IS NOT NULL
+        AND Generation = @Generation AND @Generation IS NOT NULL
+    WHERE
+        v.DeploymentId = @DeploymentId AND @DeploymentId IS NOT NULL;
+$q$),
+(
+    'MembershipReadAllKey', $q$
+    SELECT
+        v.DeploymentId,
+        m.Address,
+        m.Port,
+        m.Generation,
+        m.SiloName,
+        m.HostName,
+        m.Status,
+        m.ProxyPort,
+        m.SuspectTimes,
+        m.StartTime,
+        m.IAmAliveTime,
+        v.Version
+    FROM
+        OrleansMembershipVersionTable v LEFT OUTER JOIN OrleansMembershipTable m
+        ON v.DeploymentId = m.DeploymentId
+    WHERE
+        v.DeploymentId = @DeploymentId AND @DeploymentId IS NOT NULL;
+$q$),
+(
+    'DeleteMembershipTableEntriesKey', $q$
+    DELETE FROM OrleansMembershipTable
+    WHERE DeploymentId = @DeploymentId AND @DeploymentId IS NOT NULL;
+    DELETE FROM OrleansMembershipVersionTable
+    WHERE DeploymentId = @DeploymentId AND @DeploymentId IS NOT NULL;
+$q$),
+(
+    'GatewaysQueryKey', $q$
+    SELECT
+        Address,
+        ProxyPort,
+        Generation
+    FROM
+        OrleansMembershipTable
+    WHERE
+        DeploymentId = @DeploymentId AND @DeploymentId IS NOT NULL
+        AND Status = @Status AND @Status IS NOT NULL
+        AND ProxyPort > 0;
+$q$),
+(
+    'CleanupDefunctSiloEntriesKey', $q$
+    DELETE FROM OrleansMembershipTable
+    WHERE DeploymentId = @DeploymentId
+        AND @DeploymentId IS NOT NULL
+        AND IAmAliveTime < @IAmAliveTime
+        AND StartTime < @IAmAliveTime
+        AND COALESCE(SuspectTimes, '') = ''
+        AND Status = 6;
+$q$),
+(
+    'CleanupDefunctSiloEntryKey', $q$
+    DELETE FROM OrleansMembershipTable
+    WHERE DeploymentId = @DeploymentId AND Status = 6
+        AND Address = @Address AND Port = @Port AND Generation = @Generation
+        AND IAmAliveTime = @IAmAliveTime AND StartTime = @StartTime
+        AND COALESCE(SuspectTimes, '') = COALESCE(@SuspectTimes, '');
+$q$)
+ON CONFLICT (QueryKey) DO UPDATE SET QueryText = EXCLUDED.QueryText;
+
+COMMIT;

@@ -1,0 +1,393 @@
+using System.Diagnostics;
+using System.Text;
+using Npgsql;
+using OrleansLua.GrainInterfaces;
+using OrleansLua.Silo;
+using OrleansLua.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace OrleansLua.Tests.Cluster;
+
+/// <summary>Tests that start real silo processes: alone, so no other test competes for the 2 cores while they measure.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessClusterCollection
+{
+    public const string Name = "process cluster";
+}
+
+/// <summary>
+/// Three silo processes clustered through PostgreSQL membership, each with its co-hosted gateway; one is
+/// killed with SIGKILL while clients keep going through the others.
+/// </summary>
+[Collection(ProcessClusterCollection.Name)]
+public sealed class PostgresMembershipTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Every_gateway_serves_every_slot_and_a_killed_silos_slots_answer_again_within_bound()
+    {
+        using var cluster = await ProcessCluster.StartAsync(3, output);
+        await cluster.Run(async () =>
+        {
+            var (g1, victim, g3) = (cluster.Silos[0], cluster.Silos[1], cluster.Silos[2]);
+
+            // 300 keys over many slots: written through gateway 1, read exactly through gateways 2 and 3.
+            var members = Enumerable.Range(0, 300).Select(i => ($"member:{i}", $"value-{i}-{Guid.NewGuid():N}")).ToArray();
+            using (var writer = new RawRespClient(g1.RespPort))
+                Assert.All(Pipeline(writer, members.Select(m => new object[] { "SET", m.Item1, m.Item2 })), r => Assert.Equal("+OK\r\n", r));
+            foreach (var gateway in (SiloProcess[])[victim, g3])
+            {
+                using var reader = new RawRespClient(gateway.RespPort);
+                var replies = Pipeline(reader, members.Select(m => new object[] { "GET", m.Item1 }));
+                for (int i = 0; i < members.Length; i++) Assert.Equal(Bulk(members[i].Item2), replies[i]);
+            }
+
+            // A client loop over one key per slot (all 16384) through the survivors, running before and after the kill.
+            var slotKeys = KeyPerSlot();
+            var loop = new SlotLoop(slotKeys, [g1.RespPort, g3.RespPort]);
+            var loopTask = Task.Factory.StartNew(loop.Run, TaskCreationOptions.LongRunning);
+            await loop.FirstRoundDone.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+            victim.Kill();
+            var killed = Stopwatch.StartNew();
+            loop.MarkKill(killed);
+            var detected = await cluster.WaitUntilDeadAsync(victim, RecoveryBound);
+            TimeSpan recovered;
+            try
+            {
+                recovered = await loop.AllSlotsAnswered.Task.WaitAsync(RecoveryBound + TimeSpan.FromSeconds(10));
+                await loopTask.WaitAsync(TimeSpan.FromSeconds(60)); // ends after a round with every SET answered OK
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"slots still not answering {killed.Elapsed} after the kill; errors: {string.Join(" | ", loop.Errors.Take(10))}\n{cluster.Tails()}");
+                throw;
+            }
+            finally
+            {
+                loop.Stop();
+            }
+
+            output.WriteLine($"kill -9 of silo {victim.SiloPort}: declared dead in PostgreSQL after {detected.TotalMilliseconds:0} ms; " +
+                $"all 16384 slots answered SET again after {recovered.TotalMilliseconds:0} ms");
+            output.WriteLine($"client loop: {loop.Rounds} rounds, slowest round {loop.SlowestRound.TotalMilliseconds:0} ms, " +
+                $"{loop.TryAgain} TRYAGAIN, errors: {(loop.Errors.Count == 0 ? "none" : string.Join(" | ", loop.Errors.Take(5)))}");
+            if (!loop.Errors.IsEmpty) Assert.Fail($"clients saw errors other than TRYAGAIN: {string.Join(" | ", loop.Errors.Take(10))}\n{cluster.Tails()}");
+            if (recovered > RecoveryBound) Assert.Fail($"slots answered again only after {recovered}\n{cluster.Tails()}");
+
+            // The values written after the kill are exact, through either survivor.
+            var last = loop.LastValues;
+            using (var reader = new RawRespClient(g3.RespPort))
+            {
+                var replies = Pipeline(reader, slotKeys.Select(k => new object[] { "GET", k }));
+                for (int s = 0; s < slotKeys.Length; s++) Assert.Equal(Bulk(last[s]), replies[s]);
+            }
+            var fresh = slotKeys.Select((k, s) => $"after-{s}-{Guid.NewGuid():N}").ToArray();
+            using (var writer = new RawRespClient(g3.RespPort))
+                Assert.All(Pipeline(writer, slotKeys.Select((k, s) => new object[] { "SET", k, fresh[s] })), r => Assert.Equal("+OK\r\n", r));
+            using (var reader = new RawRespClient(g1.RespPort))
+            {
+                var replies = Pipeline(reader, slotKeys.Select(k => new object[] { "GET", k }));
+                for (int s = 0; s < slotKeys.Length; s++) Assert.Equal(Bulk(fresh[s]), replies[s]);
+            }
+
+            // Keys written before the kill: exact where their slot lived on, gone (memory storage) where it died.
+            using (var reader = new RawRespClient(g1.RespPort))
+            {
+                var replies = Pipeline(reader, members.Select(m => new object[] { "GET", m.Item1 }));
+                int lost = 0;
+                for (int i = 0; i < members.Length; i++)
+                {
+                    if (replies[i] == "$-1\r\n") lost++;
+                    else Assert.Equal(Bulk(members[i].Item2), replies[i]);
+                }
+                output.WriteLine($"keys written before the kill: {members.Length - lost} kept, {lost} lost with the killed silo's memory");
+            }
+        });
+    }
+
+    [Fact]
+    public async Task Incr_and_get_through_surviving_gateways_see_no_error_but_tryagain_during_a_kill()
+    {
+        using var cluster = await ProcessCluster.StartAsync(3, output);
+        await cluster.Run(async () =>
+        {
+            var (g1, victim, g3) = (cluster.Silos[0], cluster.Silos[1], cluster.Silos[2]);
+            const int connections = 10, keysPerConnection = 50;
+            var run = Guid.NewGuid().ToString("N")[..8];
+            var stop = new CancellationTokenSource();
+            var killed = Stopwatch.StartNew();
+            long killTicks = long.MaxValue;
+            var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            long tryAgain = 0, operations = 0, lostBetween = 0, slowestTicks = 0;
+
+            var clients = Enumerable.Range(0, connections).Select(c => Task.Factory.StartNew(() =>
+            {
+                using var client = new RawRespClient(c % 2 == 0 ? g1.RespPort : g3.RespPort);
+                for (long n = 0; !stop.IsCancellationRequested; n++)
+                {
+                    var key = $"ctr:{run}:{c}:{n % keysPerConnection}";
+                    var started = Stopwatch.GetTimestamp();
+                    var incr = client.Call("INCR", key);
+                    var get = client.Call("GET", key);
+                    var took = Stopwatch.GetElapsedTime(started).Ticks;
+                    InterlockedMax(ref slowestTicks, took);
+                    Interlocked.Add(ref operations, 2);
+                    if (incr.StartsWith("-TRYAGAIN ", StringComparison.Ordinal)) Interlocked.Increment(ref tryAgain);
+                    else if (!incr.StartsWith(':')) errors.Enqueue($"INCR {key}: {incr.Trim()}");
+                    if (!get.StartsWith('$')) errors.Enqueue($"GET {key}: {get.Trim()}");
+                    else if (incr.StartsWith(':') && get != Bulk(incr[1..].Trim()))
+                    {
+                        // Only a slot lost with the killed silo's memory between INCR and GET may differ.
+                        if (Interlocked.Read(ref killTicks) <= killed.ElapsedTicks) Interlocked.Increment(ref lostBetween);
+                        else errors.Enqueue($"GET {key} after INCR {incr.Trim()}: {get.Trim()}");
+                    }
+                }
+            }, TaskCreationOptions.LongRunning)).ToArray();
+
+            await Task.Delay(2000);
+            Interlocked.Exchange(ref killTicks, killed.ElapsedTicks);
+            victim.Kill();
+            var detected = await cluster.WaitUntilDeadAsync(victim, RecoveryBound);
+            await Task.Delay(TimeSpan.FromSeconds(8)); // keep going well past the recovery
+            stop.Cancel();
+            await Task.WhenAll(clients).WaitAsync(TimeSpan.FromSeconds(60));
+
+            output.WriteLine($"kill -9 of silo {victim.SiloPort}: declared dead after {detected.TotalMilliseconds:0} ms");
+            output.WriteLine($"{connections} connections, {operations} INCR/GET: {tryAgain} TRYAGAIN (writes in flight on the killed silo), " +
+                $"{lostBetween} GETs after an INCR whose slot died in between, slowest INCR+GET {TimeSpan.FromTicks(slowestTicks).TotalMilliseconds:0} ms, " +
+                $"other errors: {errors.Count}");
+            if (!errors.IsEmpty) Assert.Fail($"errors other than TRYAGAIN: {string.Join(" | ", errors.Take(10))}\n{cluster.Tails()}");
+            Assert.True(operations > 1000, $"only {operations} operations");
+        });
+    }
+
+    /// <summary>Sends all commands pipelined and returns the raw replies in order.</summary>
+    private static string[] Pipeline(RawRespClient client, IEnumerable<object[]> commands)
+    {
+        var list = commands.ToList();
+        const int window = 2048; // bounded so neither side's socket buffers fill up
+        var replies = new string[list.Count];
+        for (int start = 0; start < list.Count; start += window)
+        {
+            int end = Math.Min(start + window, list.Count);
+            var payload = new MemoryStream();
+            for (int i = start; i < end; i++) payload.Write(RawRespClient.Encode(list[i]));
+            client.SendRaw(payload.ToArray());
+            for (int i = start; i < end; i++)
+            {
+                try { replies[i] = client.ReadReply(); }
+                catch (IOException ex) { throw new IOException($"DEBUG reply {i} of {list.Count} (window from {start}): {ex.Message}; last {(i > 0 ? replies[i - 1] : "")}", ex); }
+            }
+        }
+        return replies;
+    }
+
+    private static string Bulk(string value) => $"${Encoding.UTF8.GetByteCount(value)}\r\n{value}\r\n";
+
+    /// <summary>One key for each of the 16384 slots.</summary>
+    private static string[] KeyPerSlot()
+    {
+        var keys = new string?[HashSlot.Count];
+        int found = 0;
+        for (int i = 0; found < HashSlot.Count; i++)
+        {
+            var key = $"slot:{i}";
+            int slot = HashSlot.Of(Encoding.UTF8.GetBytes(key));
+            if (keys[slot] is null)
+            {
+                keys[slot] = key;
+                found++;
+            }
+        }
+        return keys!;
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long current;
+        while (value > (current = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Rounds of SET on every slot's key, alternating gateways. After the kill it records when every slot
+    /// has answered +OK at least once; TRYAGAIN (a write in flight on the killed silo) is counted, any
+    /// other error is kept.
+    /// </summary>
+    private sealed class SlotLoop(string[] keys, int[] ports)
+    {
+        private volatile bool _stop;
+        private Stopwatch? _sinceKill;
+        private readonly bool[] _answered = new bool[keys.Length];
+        private int _answeredCount;
+
+        public TaskCompletionSource FirstRoundDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<TimeSpan> AllSlotsAnswered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+        public string[] LastValues { get; } = new string[keys.Length];
+        public int Rounds { get; private set; }
+        public int TryAgain { get; private set; }
+        public TimeSpan SlowestRound { get; private set; }
+
+        public void MarkKill(Stopwatch sinceKill) => Volatile.Write(ref _sinceKill, sinceKill);
+        public void Stop() => _stop = true;
+
+        public void Run()
+        {
+            var clients = ports.Select(p => new RawRespClient(p)).ToArray();
+            try
+            {
+                for (int round = 0; !_stop; round++)
+                {
+                    var sinceKill = Volatile.Read(ref _sinceKill);
+                    var values = keys.Select((_, s) => $"r{round}-{s}").ToArray();
+                    var clock = Stopwatch.StartNew();
+                    var replies = Pipeline(clients[round % clients.Length], keys.Select((k, s) => new object[] { "SET", k, values[s] }));
+                    if (clock.Elapsed > SlowestRound) SlowestRound = clock.Elapsed;
+                    for (int s = 0; s < keys.Length; s++)
+                    {
+                        if (replies[s] == "+OK\r\n")
+                        {
+                            LastValues[s] = values[s];
+                            if (sinceKill is not null && !_answered[s])
+                            {
+                                _answered[s] = true;
+                                _answeredCount++;
+                            }
+                        }
+                        else if (replies[s].StartsWith("-TRYAGAIN ", StringComparison.Ordinal)) TryAgain++;
+                        else Errors.Enqueue($"SET {keys[s]}: {replies[s].Trim()}");
+                    }
+                    // A TRYAGAIN'd SET may or may not have landed: read the slot's value back next round only if OK.
+                    for (int s = 0; s < keys.Length; s++)
+                        if (replies[s] != "+OK\r\n") LastValues[s] = null!;
+                    Rounds++;
+                    FirstRoundDone.TrySetResult();
+                    if (sinceKill is not null && _answeredCount == keys.Length) AllSlotsAnswered.TrySetResult(sinceKill.Elapsed);
+                    if (AllSlotsAnswered.Task.IsCompleted && LastValues.All(v => v is not null)) return;
+                }
+            }
+            catch (Exception ex)
+            {
+                Errors.Enqueue($"client loop failed in round {Rounds}: {ex.GetType().Name}: {ex.Message}");
+                FirstRoundDone.TrySetException(ex);
+                AllSlotsAnswered.TrySetException(ex);
+            }
+            finally
+            {
+                foreach (var c in clients) c.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A private PostgreSQL and N silo processes clustered through it.</summary>
+    private sealed class ProcessCluster : IDisposable
+    {
+        private readonly ITestOutputHelper _output;
+
+        private ProcessCluster(PostgresServer postgres, ITestOutputHelper output) => (Postgres, _output) = (postgres, output);
+
+        public PostgresServer Postgres { get; }
+        public List<SiloProcess> Silos { get; } = [];
+
+        public static async Task<ProcessCluster> StartAsync(int silos, ITestOutputHelper output)
+        {
+            var clock = Stopwatch.StartNew();
+            var cluster = new ProcessCluster(PostgresServer.Start(), output);
+            try
+            {
+                var postgresUp = clock.Elapsed;
+                var started = await Task.WhenAll(Enumerable.Range(1, silos).Select(i => SiloProcess.StartAsync($"silo{i}",
+                    ["--storage", "memory", .. ClusteringArgs, "--postgres", cluster.Postgres.ConnectionString])));
+                cluster.Silos.AddRange(started);
+                await cluster.WaitForActiveAsync(silos, TimeSpan.FromSeconds(30));
+                output.WriteLine($"PostgreSQL up in {postgresUp.TotalMilliseconds:0} ms, {silos} silos active after {clock.Elapsed.TotalMilliseconds:0} ms");
+                return cluster;
+            }
+            catch
+            {
+                cluster.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// "--clustering postgres" once SiloConfiguration maps it outside the Orleans section (Orleans reads any
+        /// value under Orleans:Clustering as a provider section and fails to start); until then postgres is
+        /// the default whenever --postgres is given.
+        /// </summary>
+        private static string[] ClusteringArgs =>
+            SiloConfiguration.SwitchMappings.TryGetValue("--clustering", out var key) && !key.StartsWith("Orleans:Clustering", StringComparison.Ordinal)
+                ? ["--clustering", "postgres"]
+                : [];
+
+        /// <summary>Runs a test body; on failure the silos' logs are kept and their paths written out.</summary>
+        public async Task Run(Func<Task> body)
+        {
+            try
+            {
+                await body();
+            }
+            catch
+            {
+                foreach (var silo in Silos)
+                {
+                    silo.KeepLog = true;
+                    _output.WriteLine($"{silo.Name} log: {silo.LogFile}");
+                }
+                throw;
+            }
+        }
+
+        public async Task WaitForActiveAsync(int count, TimeSpan timeout)
+        {
+            var clock = Stopwatch.StartNew();
+            while (await StatusCountsAsync() is var counts && counts.GetValueOrDefault(3) < count)
+            {
+                if (clock.Elapsed > timeout) Assert.Fail($"only {counts.GetValueOrDefault(3)} of {count} silos active in PostgreSQL\n{Tails()}");
+                await Task.Delay(100);
+            }
+        }
+
+        /// <summary>Time until the silo's membership row says Dead (6).</summary>
+        public async Task<TimeSpan> WaitUntilDeadAsync(SiloProcess silo, TimeSpan timeout)
+        {
+            var clock = Stopwatch.StartNew();
+            await using var connection = new NpgsqlConnection(Postgres.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT Status FROM OrleansMembershipTable WHERE Port = $1 ORDER BY Generation DESC LIMIT 1", connection);
+            command.Parameters.AddWithValue(silo.SiloPort);
+            while (clock.Elapsed < timeout)
+            {
+                if (await command.ExecuteScalarAsync() is int status && status == 6) return clock.Elapsed;
+                await Task.Delay(50);
+            }
+            Assert.Fail($"silo {silo.SiloPort} not declared dead within {timeout}\n{Tails()}");
+            return clock.Elapsed;
+        }
+
+        private async Task<Dictionary<int, int>> StatusCountsAsync()
+        {
+            await using var connection = new NpgsqlConnection(Postgres.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT Status, count(*)::int FROM OrleansMembershipTable GROUP BY Status", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            var counts = new Dictionary<int, int>();
+            while (await reader.ReadAsync()) counts[reader.GetInt32(0)] = reader.GetInt32(1);
+            return counts;
+        }
+
+        /// <summary>The end of every silo's log, for assertion messages.</summary>
+        public string Tails() => string.Join("\n", Silos.Select(s => $"--- {s.Name} (RESP {s.RespPort}, silo {s.SiloPort}) ---\n{s.LogTail(25)}"));
+
+        public void Dispose()
+        {
+            foreach (var silo in Silos) silo.Dispose();
+            Postgres.Dispose();
+        }
+    }
+}
