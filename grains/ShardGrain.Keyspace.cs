@@ -33,6 +33,7 @@ public sealed partial class ShardGrain
             if (request.Type is not null && !string.Equals(_keys.Get(key, now)?.TypeName, request.Type, StringComparison.OrdinalIgnoreCase)) continue;
             keys.Add(key);
         }
+        _persistence.CloseBatch(); // the type filter may have reclaimed expired keys
         return new ScanPage { Keys = keys.ToArray(), NextHash = next };
     }
 

@@ -50,7 +50,7 @@ public sealed partial class ShardGrain : Grain, IShardGrain
         _logger = logger;
         _scripts = scripts;
         _context = new CommandContext(_keys, _writer);
-        _persistence = new SlotPersistence(storage, _keys, WaitUntilNoScriptAsync);
+        _persistence = new SlotPersistence(storage, _keys, WaitUntilNoScriptAsync, () => this.DeactivateOnIdle());
         _keys.KeyChanging = key =>
         {
             _waiters.KeyChanging(key);
@@ -71,11 +71,7 @@ public sealed partial class ShardGrain : Grain, IShardGrain
 
     public Task<byte[]> Execute(ShardBatch batch)
     {
-        if (_persistence.Refusal(batch.Commands) is { } refusal)
-        {
-            if (_persistence.Fenced) this.DeactivateOnIdle();
-            return Task.FromResult(SlotPersistence.ErrorReplies(batch, refusal));
-        }
+        if (_persistence.Refusal(batch.Commands) is { } refusal) return Task.FromResult(SlotPersistence.ErrorReplies(batch, refusal));
         // Fast path: no script running, nothing to fetch, no script in the batch.
         if (_scriptStarted is null && !ScriptHost.ContainsScript(batch.Commands)) return _persistence.Complete(batch, ExecuteInTurn(batch));
         return ExecuteAroundScriptsAsync(batch);

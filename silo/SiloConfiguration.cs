@@ -20,7 +20,7 @@ public static class SiloConfiguration
         ["--gateway-port"] = "Orleans:GatewayPort",
         ["--cluster-id"] = "Orleans:ClusterId",
         ["--service-id"] = "Orleans:ServiceId",
-        ["--clustering"] = "Orleans:Clustering",
+        ["--clustering"] = "OrleansLua:Clustering",
         ["--advertise"] = "Orleans:AdvertisedIP",
         ["--postgres"] = "OrleansLua:Postgres",
         ["--storage"] = "OrleansLua:Storage",
@@ -43,7 +43,7 @@ public static class SiloConfiguration
         options.AppendFsync = StorageOptions.ParseAppendFsync(configuration["OrleansLua:AppendFsync"]);
         options.DataDir = configuration["OrleansLua:DataDir"] ?? options.DataDir;
         options.PostgresConnectionString = configuration["OrleansLua:Postgres"];
-        if (options.Kind == StorageKind.Local && configuration["Orleans:Clustering"] is "postgres")
+        if (options.Kind == StorageKind.Local && configuration["OrleansLua:Clustering"] is "postgres")
             throw new ArgumentException("--storage local keeps slots on this machine only: a cluster of silos needs --storage postgres");
         return options;
     }

@@ -21,10 +21,13 @@ public sealed class GrainCallRetry(ILogger? logger = null)
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(500);
 
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
-    private long _retries;
+    private long _retries, _tryAgains, _lastSummary, _summarizedRetries, _summarizedTryAgains;
 
     /// <summary>Calls retried so far (every attempt after a failure counts).</summary>
     public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Writes answered TRYAGAIN so far.</summary>
+    public long TryAgains => Interlocked.Read(ref _tryAgains);
 
     public enum Failure
     {
@@ -53,8 +56,8 @@ public sealed class GrainCallRetry(ILogger? logger = null)
             try
             {
                 var result = await call(state);
-                if (attempt > 1)
-                    _logger.LogInformation("{What} succeeded after {Attempts} attempts in {Elapsed} ms", what, attempt,
+                if (attempt > 1 && _logger.IsEnabled(LogLevel.Debug))
+                    _logger.LogDebug("{What} succeeded after {Attempts} attempts in {Elapsed} ms", what, attempt,
                         (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 return result;
             }
@@ -64,8 +67,8 @@ public sealed class GrainCallRetry(ILogger? logger = null)
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 if (failure == Failure.OutcomeUnknown && !readOnly(state))
                 {
-                    _logger.LogWarning("{What}: target silo died with the write in flight, answering TRYAGAIN ({Type}: {Message})",
-                        what, ex.GetType().Name, FirstLine(ex));
+                    Interlocked.Increment(ref _tryAgains);
+                    Summarize(what, failure, ex);
                     throw new TryAgainException("the slot's silo failed while the write was in flight; it may or may not have been applied");
                 }
                 if (elapsed + delay > Budget)
@@ -75,14 +78,29 @@ public sealed class GrainCallRetry(ILogger? logger = null)
                     throw;
                 }
                 Interlocked.Increment(ref _retries);
-                var level = attempt == 1 ? LogLevel.Information : LogLevel.Debug;
-                if (_logger.IsEnabled(level))
-                    _logger.Log(level, "{What} failed ({Failure}, attempt {Attempt}), retrying in {Delay} ms: {Type}: {Message}",
+                Summarize(what, failure, ex);
+                if (_logger.IsEnabled(LogLevel.Debug))
+                    _logger.LogDebug("{What} failed ({Failure}, attempt {Attempt}), retrying in {Delay} ms: {Type}: {Message}",
                         what, failure, attempt, (long)delay.TotalMilliseconds, ex.GetType().Name, FirstLine(ex));
                 await Task.Delay(delay);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
             }
         }
+    }
+
+    /// <summary>
+    /// A failover fails thousands of calls at once: one line per second says how many were retried or
+    /// answered TRYAGAIN, with the latest failure as an example (each one is logged at Debug).
+    /// </summary>
+    private void Summarize(string what, Failure failure, Exception ex)
+    {
+        long now = Stopwatch.GetTimestamp(), last = Interlocked.Read(ref _lastSummary);
+        if (last != 0 && Stopwatch.GetElapsedTime(last, now) < TimeSpan.FromSeconds(1)) return;
+        if (Interlocked.CompareExchange(ref _lastSummary, now, last) != last) return;
+        long retries = Retries, tryAgains = TryAgains;
+        _logger.LogWarning("Silo failure: {Retries} grain calls retried, {TryAgains} writes answered TRYAGAIN so far (+{NewRetries}/+{NewTryAgains}); latest: {What} {Failure} {Type}: {Message}",
+            retries, tryAgains, retries - Interlocked.Exchange(ref _summarizedRetries, retries),
+            tryAgains - Interlocked.Exchange(ref _summarizedTryAgains, tryAgains), what, failure, ex.GetType().Name, FirstLine(ex));
     }
 
     /// <summary>
@@ -100,10 +118,7 @@ public sealed class GrainCallRetry(ILogger? logger = null)
                 return TargetIsSystem(ex.Message) ? Failure.NotDelivered : Failure.OutcomeUnknown;
             case OrleansMessageRejectionException: // includes SiloUnavailableException ("known to be dead", "shutting down") and GatewayTooBusy
                 return Failure.NotDelivered;
-            case TimeoutException:
-                return Failure.OutcomeUnknown;
-            case OrleansException when ex.GetType().Name is "ConnectionFailedException" or "ConnectionAbortedException"
-                || ex.Message.Contains("directory", StringComparison.OrdinalIgnoreCase):
+            case OrleansException when ex.GetType().Name is "ConnectionFailedException":
                 return Failure.NotDelivered;
             default:
                 return Failure.Other;

@@ -374,7 +374,9 @@ public sealed partial class RespConnection
     /// <summary>A failed grain call as an error reply: BUSY passes through, the rest is one short ERR line.</summary>
     private static string ErrorReply(Exception ex)
     {
-        if (ex is TryAgainException) return ex.Message;
+        // TRYAGAIN (retry later: storage or a silo is unavailable) passes through from anywhere in the chain.
+        for (var e = ex; e is not null; e = e.InnerException)
+            if (e.Message.StartsWith("TRYAGAIN ", StringComparison.Ordinal)) return e.Message.Split('\n')[0];
         var message = ex.GetBaseException().Message.Split('\n')[0];
         if (message.StartsWith("BUSY ", StringComparison.Ordinal)) return message;
         return "ERR " + (message.Length > 200 ? message[..200] + "…" : message);

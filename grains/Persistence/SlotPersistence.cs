@@ -15,7 +15,7 @@ namespace OrleansLua.Grains.Persistence;
 /// durable) is durable; with everysec the loop waits <see cref="StorageOptions.EverysecFlushDelay"/>
 /// first and nobody waits. Runs on the grain's turns; serialization waits until no script runs.
 /// </summary>
-internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Func<Task> waitUntilNoScript)
+internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Func<Task> waitUntilNoScript, Action fenced)
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
@@ -80,7 +80,7 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Fun
         long seq = CloseBatch();
         if (!writer.Durable || _durableSeq >= seq) return Task.FromResult(replies);
         // A read of not-yet-durable data waits too, unless storage is failing (reads keep working then).
-        if (writer.Failure is not null && !Writes(batch.Commands)) return Task.FromResult(replies);
+        if ((_failure is not null || writer.Failure is not null) && !Writes(batch.Commands)) return Task.FromResult(replies);
         return WhenDurable(batch, seq, replies);
     }
 
@@ -164,7 +164,11 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Fun
                 var set = TakeWriteSet();
                 try
                 {
-                    if (await writer.CommitAsync(set) == CommitOutcome.Fenced) Fenced = true;
+                    if (await writer.CommitAsync(set) == CommitOutcome.Fenced)
+                    {
+                        Fenced = true;
+                        fenced();
+                    }
                     else
                     {
                         _durableSeq = seq;

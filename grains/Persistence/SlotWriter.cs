@@ -41,8 +41,14 @@ public sealed class SlotWriter : IAsyncDisposable
     public bool Enabled => Store is not null;
     public bool Durable => Options.AppendFsync == AppendFsync.Always;
 
-    /// <summary>Why the last commit failed, while storage is failing; null when healthy.</summary>
-    public string? Failure => _failure;
+    /// <summary>
+    /// Why the last commit failed, for <see cref="RefuseWritesFor"/> after it; then null again, so the
+    /// next write probes storage (a database that came back, a disk with room again) by itself.
+    /// </summary>
+    public string? Failure => _failure is { } failure && Stopwatch.GetElapsedTime(Interlocked.Read(ref _failedAt)) < RefuseWritesFor ? failure : null;
+
+    private static readonly TimeSpan RefuseWritesFor = TimeSpan.FromSeconds(1);
+    private long _failedAt;
 
     public CommitStats Stats { get; } = new();
 
@@ -63,7 +69,7 @@ public sealed class SlotWriter : IAsyncDisposable
         if (commits > 0)
             _logger.LogInformation(
                 "Storage: {Commits} commits, {WriteSets} write sets ({PerCommit:F1} per commit, largest {Max}), {Keys} keys, {Latency:F2} ms per commit, {Failures} failures",
-                commits, now.WriteSets - last.WriteSets, (now.WriteSets - last.WriteSets) / (double)commits, Stats.MaxBatch,
+                commits, now.WriteSets - last.WriteSets, (now.WriteSets - last.WriteSets) / (double)commits, Stats.TakeMaxBatch(),
                 now.Keys - last.Keys, (now.CommitTime - last.CommitTime).TotalMilliseconds / commits, now.Failures - last.Failures);
         return now;
     }
@@ -102,6 +108,7 @@ public sealed class SlotWriter : IAsyncDisposable
                 var failure = ex as StorageUnavailableException ?? new StorageUnavailableException(Describe(ex), ex);
                 if (_failure is null) _logger.LogError(ex, "Storage commit failed: {Reason}", failure.Reason);
                 _failure = failure.Reason;
+                Interlocked.Exchange(ref _failedAt, Stopwatch.GetTimestamp());
                 Stats.RecordFailure();
                 foreach (var p in batch) p.Done.TrySetException(failure);
             }
@@ -134,7 +141,8 @@ public sealed class CommitStats
     public long WriteSets => Interlocked.Read(ref _writeSets);
     public long Keys => Interlocked.Read(ref _keys);
     public long Failures => Interlocked.Read(ref _failures);
-    public long MaxBatch => Interlocked.Read(ref _maxBatch);
+    /// <summary>The largest group commit since the last call (write sets).</summary>
+    public long TakeMaxBatch() => Interlocked.Exchange(ref _maxBatch, 0);
     public TimeSpan CommitTime => TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks));
 
     internal void Record(List<WriteSet> sets, TimeSpan elapsed)

@@ -72,9 +72,6 @@ public static class ClusteringConfiguration
             o.DefunctSiloExpiration = TimeSpan.FromDays(1);
             o.DefunctSiloCleanupPeriod = TimeSpan.FromHours(1);
         });
-#pragma warning disable ORLEANSEXP003
-        silo.AddDistributedGrainDirectory();
-#pragma warning restore ORLEANSEXP003
         return silo;
     }
 }

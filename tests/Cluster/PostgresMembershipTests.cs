@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Text;
 using Npgsql;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.Silo;
+using OrleansLua.Silo.Clustering;
 using OrleansLua.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -26,6 +28,39 @@ public sealed class PostgresMembershipTests(ITestOutputHelper output)
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(20);
 
     [Fact]
+    public async Task Private_postgres_keeps_committed_data_across_a_fast_stop_and_start()
+    {
+        var clock = Stopwatch.StartNew();
+        using var postgres = PostgresServer.Start();
+        var first = clock.Elapsed;
+        clock.Restart();
+        using var second = PostgresServer.Start();
+        output.WriteLine($"PostgreSQL started in {first.TotalMilliseconds:0} ms (the first one in a test run also makes the template), then {clock.Elapsed.TotalMilliseconds:0} ms");
+
+        await PostgresClusteringSchema.ApplyAsync(postgres.ConnectionString, null, TimeSpan.FromSeconds(10));
+        await PostgresClusteringSchema.ApplyAsync(postgres.ConnectionString, null, TimeSpan.FromSeconds(10)); // idempotent
+        Assert.Equal("10", postgres.Psql(PostgresServer.DatabaseName, "SELECT count(*) FROM OrleansQuery"));
+        postgres.Psql(PostgresServer.DatabaseName, "CREATE TABLE t (v int); INSERT INTO t VALUES (42)");
+        int port = postgres.Port;
+        postgres.Stop();
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+            await connection.OpenAsync();
+        });
+        postgres.Start();
+        Assert.Equal(port, postgres.Port);
+        await using (var connection = new NpgsqlConnection(postgres.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT v FROM t", connection);
+            Assert.Equal(42, await command.ExecuteScalarAsync());
+        }
+        // Each server has its own data.
+        Assert.Equal("0", second.Psql(PostgresServer.DatabaseName, "SELECT count(*) FROM pg_tables WHERE tablename = 't'"));
+    }
+
+    [Fact]
     public async Task Every_gateway_serves_every_slot_and_a_killed_silos_slots_answer_again_within_bound()
     {
         using var cluster = await ProcessCluster.StartAsync(3, output);
@@ -35,11 +70,11 @@ public sealed class PostgresMembershipTests(ITestOutputHelper output)
 
             // 300 keys over many slots: written through gateway 1, read exactly through gateways 2 and 3.
             var members = Enumerable.Range(0, 300).Select(i => ($"member:{i}", $"value-{i}-{Guid.NewGuid():N}")).ToArray();
-            using (var writer = new RawRespClient(g1.RespPort))
+            using (var writer = new RespPipe(g1.RespPort))
                 Assert.All(Pipeline(writer, members.Select(m => new object[] { "SET", m.Item1, m.Item2 })), r => Assert.Equal("+OK\r\n", r));
             foreach (var gateway in (SiloProcess[])[victim, g3])
             {
-                using var reader = new RawRespClient(gateway.RespPort);
+                using var reader = new RespPipe(gateway.RespPort);
                 var replies = Pipeline(reader, members.Select(m => new object[] { "GET", m.Item1 }));
                 for (int i = 0; i < members.Length; i++) Assert.Equal(Bulk(members[i].Item2), replies[i]);
             }
@@ -79,22 +114,22 @@ public sealed class PostgresMembershipTests(ITestOutputHelper output)
 
             // The values written after the kill are exact, through either survivor.
             var last = loop.LastValues;
-            using (var reader = new RawRespClient(g3.RespPort))
+            using (var reader = new RespPipe(g3.RespPort))
             {
                 var replies = Pipeline(reader, slotKeys.Select(k => new object[] { "GET", k }));
                 for (int s = 0; s < slotKeys.Length; s++) Assert.Equal(Bulk(last[s]), replies[s]);
             }
             var fresh = slotKeys.Select((k, s) => $"after-{s}-{Guid.NewGuid():N}").ToArray();
-            using (var writer = new RawRespClient(g3.RespPort))
+            using (var writer = new RespPipe(g3.RespPort))
                 Assert.All(Pipeline(writer, slotKeys.Select((k, s) => new object[] { "SET", k, fresh[s] })), r => Assert.Equal("+OK\r\n", r));
-            using (var reader = new RawRespClient(g1.RespPort))
+            using (var reader = new RespPipe(g1.RespPort))
             {
                 var replies = Pipeline(reader, slotKeys.Select(k => new object[] { "GET", k }));
                 for (int s = 0; s < slotKeys.Length; s++) Assert.Equal(Bulk(fresh[s]), replies[s]);
             }
 
             // Keys written before the kill: exact where their slot lived on, gone (memory storage) where it died.
-            using (var reader = new RawRespClient(g1.RespPort))
+            using (var reader = new RespPipe(g1.RespPort))
             {
                 var replies = Pipeline(reader, members.Select(m => new object[] { "GET", m.Item1 }));
                 int lost = 0;
@@ -125,7 +160,7 @@ public sealed class PostgresMembershipTests(ITestOutputHelper output)
 
             var clients = Enumerable.Range(0, connections).Select(c => Task.Factory.StartNew(() =>
             {
-                using var client = new RawRespClient(c % 2 == 0 ? g1.RespPort : g3.RespPort);
+                using var client = new RespPipe(c % 2 == 0 ? g1.RespPort : g3.RespPort);
                 for (long n = 0; !stop.IsCancellationRequested; n++)
                 {
                     var key = $"ctr:{run}:{c}:{n % keysPerConnection}";
@@ -161,11 +196,18 @@ public sealed class PostgresMembershipTests(ITestOutputHelper output)
                 $"other errors: {errors.Count}");
             if (!errors.IsEmpty) Assert.Fail($"errors other than TRYAGAIN: {string.Join(" | ", errors.Take(10))}\n{cluster.Tails()}");
             Assert.True(operations > 1000, $"only {operations} operations");
+
+            // SIGTERM is a graceful stop: the silo leaves the cluster (its row says Dead) and exits.
+            var stopping = Stopwatch.StartNew();
+            if (!g3.Terminate(TimeSpan.FromSeconds(30))) Assert.Fail($"silo3 did not exit within 30 s of SIGTERM\n{cluster.Tails()}");
+            Assert.True(g3.HasExited);
+            output.WriteLine($"SIGTERM: silo {g3.SiloPort} exited after {stopping.ElapsedMilliseconds} ms");
+            await cluster.WaitUntilDeadAsync(g3, TimeSpan.FromSeconds(5));
         });
     }
 
     /// <summary>Sends all commands pipelined and returns the raw replies in order.</summary>
-    private static string[] Pipeline(RawRespClient client, IEnumerable<object[]> commands)
+    private static string[] Pipeline(RespPipe client, IEnumerable<object[]> commands)
     {
         var list = commands.ToList();
         const int window = 2048; // bounded so neither side's socket buffers fill up
@@ -175,11 +217,17 @@ public sealed class PostgresMembershipTests(ITestOutputHelper output)
             int end = Math.Min(start + window, list.Count);
             var payload = new MemoryStream();
             for (int i = start; i < end; i++) payload.Write(RawRespClient.Encode(list[i]));
-            client.SendRaw(payload.ToArray());
+            client.Send(payload.ToArray());
             for (int i = start; i < end; i++)
             {
-                try { replies[i] = client.ReadReply(); }
-                catch (IOException ex) { throw new IOException($"DEBUG reply {i} of {list.Count} (window from {start}): {ex.Message}; last {(i > 0 ? replies[i - 1] : "")}", ex); }
+                try
+                {
+                    replies[i] = client.ReadReply();
+                }
+                catch (IOException ex)
+                {
+                    throw new IOException($"no reply {i} of {list.Count} pipelined commands ({list[i][0]} {list[i][1]}): {ex.Message}", ex);
+                }
             }
         }
         return replies;
@@ -238,36 +286,44 @@ public sealed class PostgresMembershipTests(ITestOutputHelper output)
 
         public void Run()
         {
-            var clients = ports.Select(p => new RawRespClient(p)).ToArray();
+            var clients = ports.Select(p => new RespPipe(p)).ToArray();
+            const int window = 1024; // slots of one pipelined send: the resolution of the measured time
             try
             {
                 for (int round = 0; !_stop; round++)
                 {
-                    var sinceKill = Volatile.Read(ref _sinceKill);
-                    var values = keys.Select((_, s) => $"r{round}-{s}").ToArray();
+                    var client = clients[round % clients.Length];
                     var clock = Stopwatch.StartNew();
-                    var replies = Pipeline(clients[round % clients.Length], keys.Select((k, s) => new object[] { "SET", k, values[s] }));
-                    if (clock.Elapsed > SlowestRound) SlowestRound = clock.Elapsed;
-                    for (int s = 0; s < keys.Length; s++)
+                    for (int start = 0; start < keys.Length; start += window)
                     {
-                        if (replies[s] == "+OK\r\n")
+                        // Only a SET sent after the kill shows that its slot answers again.
+                        var sinceKill = Volatile.Read(ref _sinceKill);
+                        int end = Math.Min(start + window, keys.Length);
+                        var payload = new MemoryStream();
+                        for (int s = start; s < end; s++) payload.Write(RawRespClient.Encode("SET", keys[s], $"r{round}-{s}"));
+                        client.Send(payload.ToArray());
+                        for (int s = start; s < end; s++)
                         {
-                            LastValues[s] = values[s];
-                            if (sinceKill is not null && !_answered[s])
+                            var reply = client.ReadReply();
+                            if (reply == "+OK\r\n")
                             {
-                                _answered[s] = true;
-                                _answeredCount++;
+                                LastValues[s] = $"r{round}-{s}";
+                                if (sinceKill is not null && !_answered[s])
+                                {
+                                    _answered[s] = true;
+                                    if (++_answeredCount == keys.Length) AllSlotsAnswered.TrySetResult(sinceKill.Elapsed);
+                                }
+                                continue;
                             }
+                            // A TRYAGAIN'd SET may or may not have landed: its slot's value is unknown until the next OK.
+                            LastValues[s] = null!;
+                            if (reply.StartsWith("-TRYAGAIN ", StringComparison.Ordinal)) TryAgain++;
+                            else Errors.Enqueue($"SET {keys[s]}: {reply.Trim()}");
                         }
-                        else if (replies[s].StartsWith("-TRYAGAIN ", StringComparison.Ordinal)) TryAgain++;
-                        else Errors.Enqueue($"SET {keys[s]}: {replies[s].Trim()}");
                     }
-                    // A TRYAGAIN'd SET may or may not have landed: read the slot's value back next round only if OK.
-                    for (int s = 0; s < keys.Length; s++)
-                        if (replies[s] != "+OK\r\n") LastValues[s] = null!;
+                    if (clock.Elapsed > SlowestRound) SlowestRound = clock.Elapsed;
                     Rounds++;
                     FirstRoundDone.TrySetResult();
-                    if (sinceKill is not null && _answeredCount == keys.Length) AllSlotsAnswered.TrySetResult(sinceKill.Elapsed);
                     if (AllSlotsAnswered.Task.IsCompleted && LastValues.All(v => v is not null)) return;
                 }
             }
@@ -282,6 +338,60 @@ public sealed class PostgresMembershipTests(ITestOutputHelper output)
                 foreach (var c in clients) c.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// A plain RESP connection for simple replies (status, error, integer, bulk) that waits up to a minute
+    /// for one: during a failover a reply may legitimately take as long as the gateway's retry budget.
+    /// </summary>
+    private sealed class RespPipe : IDisposable
+    {
+        private readonly TcpClient _tcp;
+        private readonly BufferedStream _in;
+        private readonly NetworkStream _stream;
+
+        public RespPipe(int port)
+        {
+            _tcp = new TcpClient("127.0.0.1", port) { NoDelay = true };
+            _stream = _tcp.GetStream();
+            _stream.ReadTimeout = 60_000;
+            _in = new BufferedStream(_stream, 64 * 1024);
+        }
+
+        public void Send(byte[] bytes) => _stream.Write(bytes);
+
+        public string Call(params object[] args)
+        {
+            Send(RawRespClient.Encode(args));
+            return ReadReply();
+        }
+
+        public string ReadReply()
+        {
+            var line = ReadLine();
+            if (line[0] == '$' && int.TryParse(line.AsSpan(1, line.Length - 3), out int length) && length >= 0)
+            {
+                var body = new byte[length + 2];
+                _in.ReadExactly(body);
+                return line + Encoding.UTF8.GetString(body);
+            }
+            if (line[0] is '*' or '%' or '~' or '>') throw new NotSupportedException($"aggregate reply {line.Trim()}");
+            return line;
+        }
+
+        private string ReadLine()
+        {
+            var bytes = new List<byte>(16);
+            while (true)
+            {
+                int b = _in.ReadByte();
+                if (b < 0) throw new IOException("connection closed by server");
+                bytes.Add((byte)b);
+                if (b == '\n' && bytes.Count >= 2 && bytes[^2] == '\r') return Encoding.UTF8.GetString(bytes.ToArray());
+            }
+        }
+
+        public void Dispose() => _tcp.Dispose();
     }
 
     /// <summary>A private PostgreSQL and N silo processes clustered through it.</summary>

@@ -45,7 +45,7 @@ public sealed class LocalStorageTests : IDisposable
         var after = Calls(second.Port, reads);
         Assert.Equal(before.Where((_, i) => i != 1), after.Where((_, i) => i != 1));
         Assert.Equal("$5\r\nhello\r\n", after[0]);
-        Assert.Contains(after[1], new[] { ":1000\r\n", ":999\r\n" }); // TTL counts down across the restart
+        Assert.InRange(long.Parse(after[1].Trim(':', '\r', '\n')), 990, 1000); // the TTL counts down across the restart
         Assert.Equal(":0\r\n", after[2]);
         Assert.Equal("*4\r\n$1\r\nb\r\n$4\r\n-inf\r\n$1\r\na\r\n$3\r\n1.5\r\n", after[6]);
         Assert.Equal("$2\r\n42\r\n", after[8]);
