@@ -71,9 +71,9 @@ EOF
 cs="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=orleanslua"
 
 for i in $(seq 1 "$silos"); do
-  # The membership schema is applied by every silo on start (idempotent, safe concurrently). Polly logs
-  # two lines per grain placement at Information: quiet it, or 16384 slot activations flood the log.
-  Logging__LogLevel__Polly=Warning dotnet "$silo_dll" --postgres "$cs" --port $((7000 + i)) --silo-port $((11110 + i)) --gateway-port $((29999 + i)) \
+  # The membership schema is applied by every silo on start (idempotent, safe concurrently); with
+  # --postgres the silos also store their slots there unless told --storage memory.
+  dotnet "$silo_dll" --clustering postgres --postgres "$cs" --port $((7000 + i)) --silo-port $((11110 + i)) --gateway-port $((29999 + i)) \
     ${extra[@]+"${extra[@]}"} >"$work/silo$i.log" 2>&1 &
   pids+=($!)
 done

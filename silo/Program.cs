@@ -1,12 +1,16 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OrleansLua.Silo;
 
 // One OrleansLua silo with the RESP gateway co-hosted (in-silo grain calls are ~4× cheaper than
 // calls from a separate client process).
 var builder = Host.CreateApplicationBuilder(args);
-// A silo started by hand keeps its data (embedded store under ./data) unless told otherwise.
-builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["OrleansLua:Storage"] = "local" });
 builder.Configuration.AddCommandLine(args, SiloConfiguration.SwitchMappings);
+// A silo started by hand keeps its data unless told otherwise: in PostgreSQL when given one, else in
+// the embedded store under ./data.
+builder.Configuration["OrleansLua:Storage"] ??= builder.Configuration["OrleansLua:Postgres"] is { Length: > 0 } ? "postgres" : "local";
+// Orleans' placement logs two Polly lines per activation at Information: 16384 slots would flood the log.
+builder.Logging.AddFilter("Polly", LogLevel.Warning);
 builder.UseOrleans(silo => SiloConfiguration.Configure(silo, builder.Configuration));
 await builder.Build().RunAsync();

@@ -43,7 +43,7 @@ public static class SiloConfiguration
         options.AppendFsync = StorageOptions.ParseAppendFsync(configuration["OrleansLua:AppendFsync"]);
         options.DataDir = configuration["OrleansLua:DataDir"] ?? options.DataDir;
         options.PostgresConnectionString = configuration["OrleansLua:Postgres"];
-        if (options.Kind == StorageKind.Local && configuration["OrleansLua:Clustering"] is "postgres")
+        if (options.Kind == StorageKind.Local && ClusteringConfiguration.Mode(configuration) == "postgres")
             throw new ArgumentException("--storage local keeps slots on this machine only: a cluster of silos needs --storage postgres");
         return options;
     }

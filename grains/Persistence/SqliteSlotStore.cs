@@ -17,7 +17,9 @@ public sealed class SqliteSlotStore : ISlotStore
     private readonly string _path;
     private readonly bool _durable;
     private SqliteConnection? _connection;
-    private SqliteCommand? _epochOf, _upsert, _delete;
+    private SqliteCommand? _upsert, _delete;
+    /// <summary>The epoch of every claimed slot: this process is the file's only writer, so no query is needed to fence.</summary>
+    private readonly Dictionary<int, long> _epochs = [];
     private Timer? _checkpoints;
 
     public SqliteSlotStore(string dataDir, bool durable)
@@ -49,7 +51,6 @@ public sealed class SqliteSlotStore : ISlotStore
             if (found > SchemaVersion)
                 throw new InvalidOperationException($"{_path} has schema version {found}; this OrleansLua knows up to {SchemaVersion}");
         }
-        _epochOf = Command("SELECT epoch FROM slots WHERE slot = $slot", "$slot");
         _upsert = Command("""
             INSERT INTO keys (slot, key, value, expire_at) VALUES ($slot, $key, $value, $expire)
             ON CONFLICT (slot, key) DO UPDATE SET value = excluded.value, expire_at = excluded.expire_at
@@ -69,15 +70,14 @@ public sealed class SqliteSlotStore : ISlotStore
             ON CONFLICT (slot) DO UPDATE SET epoch = epoch + 1 RETURNING epoch
             """, "$slot");
         claim.Parameters[0].Value = slot;
-        if (!_durable) return (long)claim.ExecuteScalar()!;
-        Execute("PRAGMA synchronous=NORMAL");
+        if (_durable) Execute("PRAGMA synchronous=NORMAL");
         try
         {
-            return (long)claim.ExecuteScalar()!;
+            return _epochs[slot] = (long)claim.ExecuteScalar()!;
         }
         finally
         {
-            Execute("PRAGMA synchronous=FULL");
+            if (_durable) Execute("PRAGMA synchronous=FULL");
         }
     });
 
@@ -108,9 +108,7 @@ public sealed class SqliteSlotStore : ISlotStore
             foreach (var set in sets)
             {
                 if (fenced.Contains(set.Slot)) continue;
-                _epochOf!.Transaction = transaction;
-                _epochOf.Parameters[0].Value = set.Slot;
-                if (_epochOf.ExecuteScalar() is not long epoch || epoch != set.Epoch)
+                if (!_epochs.TryGetValue(set.Slot, out long epoch) || epoch != set.Epoch)
                 {
                     fenced.Add(set.Slot);
                     continue;
@@ -260,7 +258,6 @@ public sealed class SqliteSlotStore : ISlotStore
         try
         {
             if (_connection is null) return;
-            _epochOf?.Dispose();
             _upsert?.Dispose();
             _delete?.Dispose();
             await _connection.DisposeAsync();

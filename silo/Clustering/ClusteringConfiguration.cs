@@ -9,16 +9,21 @@ namespace OrleansLua.Silo.Clustering;
 /// <summary>How silos find each other: localhost (one machine, development) or PostgreSQL membership.</summary>
 public static class ClusteringConfiguration
 {
+    /// <summary>
+    /// "localhost" or "postgres": --clustering (OrleansLua:Clustering), by default postgres when a connection
+    /// string is given. (Not under "Orleans:Clustering": Orleans reads any value there as a provider section
+    /// and fails with "Could not find Clustering provider named 'Default'".)
+    /// </summary>
+    public static string Mode(IConfiguration configuration) =>
+        configuration["OrleansLua:Clustering"] is { Length: > 0 } mode ? mode.ToLowerInvariant()
+        : string.IsNullOrWhiteSpace(configuration["OrleansLua:Postgres"]) ? "localhost" : "postgres";
+
     public static ISiloBuilder UseOrleansLuaClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
         int siloPort = configuration.GetValue("Orleans:SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
         int gatewayPort = configuration.GetValue("Orleans:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
         string? postgres = configuration["OrleansLua:Postgres"];
-        // Orleans itself treats any value under "Orleans:Clustering" as a provider section (and fails on
-        // "Could not find Clustering provider named 'Default'"), so the mode belongs in OrleansLua:Clustering.
-        string mode = (configuration["OrleansLua:Clustering"] ?? configuration["Orleans:Clustering"]) is { Length: > 0 } m
-            ? m.ToLowerInvariant()
-            : string.IsNullOrWhiteSpace(postgres) ? "localhost" : "postgres";
+        string mode = Mode(configuration);
         switch (mode)
         {
             case "localhost":

@@ -50,8 +50,6 @@ public sealed partial class SiloProcess : IDisposable
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
-        // Orleans' placement pipeline logs two Polly lines per activation at Information: 16384 slots flood the log.
-        start.Environment["Logging__LogLevel__Polly"] = "Warning";
 
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Write(e.Data);
