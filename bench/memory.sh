@@ -9,7 +9,7 @@ cleanup() { kill "${OL_PID:-}" "${REDIS_PID:-}" 2>/dev/null || true; }
 trap cleanup EXIT
 redis-server --port $REDIS_PORT --save "" --appendonly no >/dev/null &
 REDIS_PID=$!
-dotnet silo/bin/Release/net10.0/OrleansLua.Silo.dll --port $OL_PORT --silo-port 11191 --gateway-port 30091 \
+dotnet silo/bin/Release/net10.0/OrleansLua.Silo.dll --port $OL_PORT --silo-port 11191 --gateway-port 30091 --storage memory \
   --Logging:LogLevel:Default=Warning >/tmp/orleanslua-memory.log 2>&1 &
 OL_PID=$!
 for _ in $(seq 1 60); do redis-cli -p $OL_PORT ping >/dev/null 2>&1 && break; sleep 0.5; done

@@ -17,7 +17,7 @@ cleanup() { kill "${OL_PID:-}" "${REDIS_PID:-}" 2>/dev/null || true; }
 trap cleanup EXIT
 redis-server --port $REDIS_PORT --save "" --appendonly no --daemonize no >/dev/null &
 REDIS_PID=$!
-dotnet silo/bin/Release/net10.0/OrleansLua.Silo.dll --port $OL_PORT --silo-port 11190 --gateway-port 30090 \
+dotnet silo/bin/Release/net10.0/OrleansLua.Silo.dll --port $OL_PORT --silo-port 11190 --gateway-port 30090 --storage memory \
   --Logging:LogLevel:Default=Warning >/tmp/orleanslua-bench.log 2>&1 &
 OL_PID=$!
 for _ in $(seq 1 60); do redis-cli -p $OL_PORT ping >/dev/null 2>&1 && break; sleep 0.5; done

@@ -2,10 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansLua.Silo;
+using OrleansLua.Silo.Hosting;
 
 // One OrleansLua silo with the RESP gateway co-hosted (in-silo grain calls are ~4× cheaper than
 // calls from a separate client process).
 var builder = Host.CreateApplicationBuilder(args);
+builder.Configuration.AddInMemoryCollection(EnvironmentSettings.FromEnvironment());
 builder.Configuration.AddCommandLine(args, SiloConfiguration.SwitchMappings);
 // A silo started by hand keeps its data unless told otherwise: in PostgreSQL when given one, else in
 // the embedded store under ./data.

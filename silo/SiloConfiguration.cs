@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using OrleansLua.Client.Gateway;
 using OrleansLua.Grains;
 using OrleansLua.Grains.Persistence;
+using OrleansLua.Silo.Hosting;
 using OrleansLua.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansLua.Silo.Clustering;
@@ -26,12 +27,22 @@ public static class SiloConfiguration
         ["--storage"] = "OrleansLua:Storage",
         ["--data-dir"] = "OrleansLua:DataDir",
         ["--appendfsync"] = "OrleansLua:AppendFsync",
+        ["--health-port"] = "OrleansLua:HealthPort",
     };
 
     public static void Configure(ISiloBuilder silo, IConfiguration configuration)
     {
         silo.UseOrleansLuaClustering(configuration);
+        // Pod name as silo name, pod IP advertised, dead silos' pods noticed; membership stays PostgreSQL's.
+        if (EnvironmentSettings.InKubernetes) silo.UseKubernetesHosting();
         silo.AddOrleansLua(configuration);
+        if (configuration.GetValue("OrleansLua:HealthPort", 0) is > 0 and var healthPort)
+        {
+            silo.Services.AddSingleton(new HealthOptions(healthPort));
+            silo.Services.AddSingleton<HealthEndpoints>();
+            silo.Services.AddHostedService(sp => sp.GetRequiredService<HealthEndpoints>());
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<HealthEndpoints>());
+        }
     }
 
     /// <summary>--storage, --data-dir, --appendfsync, --postgres (memory when not configured).</summary>

@@ -15,6 +15,9 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
 
     public int Port => gateway.BoundPort;
 
+    /// <summary>Accepting connections (readiness): from start until stop begins.</summary>
+    public bool Listening => _listener is not null && _stopping is { IsCancellationRequested: false };
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var options = gateway.Options;
