@@ -18,6 +18,9 @@ public readonly record struct StoredScript(string Sha, byte[] Body, bool Loaded)
 /// </summary>
 public interface ISlotStore : IAsyncDisposable
 {
+    /// <summary>How many group commits may run at once (each on its own connection).</summary>
+    int MaxConcurrentCommits { get; }
+
     /// <summary>Creates or upgrades the schema.</summary>
     Task InitializeAsync(CancellationToken cancellation);
 

@@ -24,6 +24,9 @@ public sealed class PostgresSlotStore(string connectionString) : ISlotStore
         return builder.ConnectionString;
     }
 
+    /// <summary>Commits of different slots do not conflict; a few in parallel hide a slow one.</summary>
+    public int MaxConcurrentCommits => 4;
+
     public async Task InitializeAsync(CancellationToken cancellation)
     {
         await Run(async connection =>

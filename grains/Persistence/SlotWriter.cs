@@ -83,35 +83,51 @@ public sealed class SlotWriter : IAsyncDisposable
         return done.Task;
     }
 
+    /// <summary>
+    /// Takes what has queued up as one group commit; up to the store's <see cref="ISlotStore.MaxConcurrentCommits"/>
+    /// run at once, so one slow commit (a slot's row locked by a claim, say) does not hold up the others.
+    /// A slot has at most one write set in flight, so its commits stay in order.
+    /// </summary>
     private async Task WriteLoopAsync()
     {
-        var batch = new List<Pending>();
-        var sets = new List<WriteSet>();
+        int lanes = Store!.MaxConcurrentCommits;
+        using var free = new SemaphoreSlim(lanes, lanes);
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
-            batch.Clear();
+            await free.WaitAsync();
+            var batch = new List<Pending>();
             while (batch.Count < Options.MaxWriteSetsPerCommit && reader.TryRead(out var pending)) batch.Add(pending);
-            sets.Clear();
-            foreach (var p in batch) sets.Add(p.Set);
-            long started = Stopwatch.GetTimestamp();
-            try
+            if (batch.Count == 0)
             {
-                var fenced = await Store!.CommitAsync(sets, Durable, CancellationToken.None);
-                Stats.Record(sets, Stopwatch.GetElapsedTime(started));
-                if (_failure is not null) _logger.LogWarning("Storage is writable again");
-                _failure = null;
-                foreach (var p in batch) p.Done.TrySetResult(fenced.Contains(p.Set.Slot) ? CommitOutcome.Fenced : CommitOutcome.Committed);
+                free.Release();
+                continue;
             }
-            catch (Exception ex)
-            {
-                var failure = ex as StorageUnavailableException ?? new StorageUnavailableException(Describe(ex), ex);
-                if (_failure is null) _logger.LogError(ex, "Storage commit failed: {Reason}", failure.Reason);
-                _failure = failure.Reason;
-                Interlocked.Exchange(ref _failedAt, Stopwatch.GetTimestamp());
-                Stats.RecordFailure();
-                foreach (var p in batch) p.Done.TrySetException(failure);
-            }
+            _ = CommitBatchAsync(batch).ContinueWith(_ => free.Release(), TaskScheduler.Default);
+        }
+        for (int i = 0; i < lanes; i++) await free.WaitAsync(); // the last commits have ended
+    }
+
+    private async Task CommitBatchAsync(List<Pending> batch)
+    {
+        var sets = batch.ConvertAll(p => p.Set);
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            var fenced = await Store!.CommitAsync(sets, Durable, CancellationToken.None);
+            Stats.Record(sets, Stopwatch.GetElapsedTime(started));
+            if (_failure is not null) _logger.LogWarning("Storage is writable again");
+            _failure = null;
+            foreach (var p in batch) p.Done.TrySetResult(fenced.Contains(p.Set.Slot) ? CommitOutcome.Fenced : CommitOutcome.Committed);
+        }
+        catch (Exception ex)
+        {
+            var failure = ex as StorageUnavailableException ?? new StorageUnavailableException(Describe(ex), ex);
+            if (_failure is null) _logger.LogError(ex, "Storage commit failed: {Reason}", failure.Reason);
+            _failure = failure.Reason;
+            Interlocked.Exchange(ref _failedAt, Stopwatch.GetTimestamp());
+            Stats.RecordFailure();
+            foreach (var p in batch) p.Done.TrySetException(failure);
         }
     }
 

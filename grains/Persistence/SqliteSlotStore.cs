@@ -29,6 +29,9 @@ public sealed class SqliteSlotStore : ISlotStore
         _durable = durable;
     }
 
+    /// <summary>One connection, one writer: SQLite serializes writers anyway.</summary>
+    public int MaxConcurrentCommits => 1;
+
     public async Task InitializeAsync(CancellationToken cancellation)
     {
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());

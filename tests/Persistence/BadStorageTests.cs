@@ -112,17 +112,51 @@ public sealed class BadStorageTests(ITestOutputHelper output)
         Assert.True(process.ExitCode == 0, $"{command} {arguments} failed (the disk-full test needs root to mount a small tmpfs): {error}");
     }
 
+    private static Dictionary<string, string?> Postgres(PostgresServer postgres) => new()
+    {
+        ["OrleansLua:Storage"] = "postgres",
+        ["OrleansLua:Postgres"] = postgres.ConnectionString,
+        ["OrleansLua:AppendFsync"] = "always",
+    };
+
+    [Fact]
+    public async Task A_slot_stuck_in_its_commit_does_not_hold_up_other_slots()
+    {
+        using var postgres = PostgresServer.Start();
+        await using var cluster = await DurableCluster.StartAsync(Postgres(postgres));
+        using var stuck = new RawRespClient(cluster.Port);
+        using var other = new RawRespClient(cluster.Port);
+        Assert.Equal("+OK\r\n", stuck.Call("SET", "stuck", "1"));
+        Assert.Equal("+OK\r\n", other.Call("SET", "free", "1"));
+
+        // Another transaction holds the slot's epoch row: the slot's next commit must wait for it.
+        await using var db = new Npgsql.NpgsqlConnection(postgres.ConnectionString);
+        await db.OpenAsync();
+        await using var hold = await db.BeginTransactionAsync();
+        await using (var lockRow = new Npgsql.NpgsqlCommand($"SELECT epoch FROM orleanslua_slots WHERE slot = {HashSlot.Of("stuck"u8)} FOR UPDATE", db, hold))
+            await lockRow.ExecuteScalarAsync();
+
+        var waiting = Task.Factory.StartNew(() => stuck.Call("SET", "stuck", "2"), TaskCreationOptions.LongRunning);
+        await Task.Delay(300);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal("+OK\r\n", other.Call("SET", "free", i.ToString()));
+            Assert.Equal($"${i.ToString().Length}\r\n{i}\r\n", other.Call("GET", "free"));
+        }
+        output.WriteLine($"20 durable SET+GET on another slot took {clock.ElapsedMilliseconds} ms while the stuck slot waited");
+        Assert.False(waiting.IsCompleted, "the stuck slot's write was acknowledged before its commit could happen");
+
+        await hold.RollbackAsync();
+        Assert.Equal("+OK\r\n", await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("$1\r\n2\r\n", other.Call("GET", "stuck"));
+    }
+
     [Fact]
     public async Task A_stale_activation_is_fenced_off_and_the_newer_owners_data_wins()
     {
         using var postgres = PostgresServer.Start();
-        var settings = new Dictionary<string, string?>
-        {
-            ["OrleansLua:Storage"] = "postgres",
-            ["OrleansLua:Postgres"] = postgres.ConnectionString,
-            ["OrleansLua:AppendFsync"] = "always",
-        };
-        await using var cluster = await DurableCluster.StartAsync(settings);
+        await using var cluster = await DurableCluster.StartAsync(Postgres(postgres));
         using var client = new RawRespClient(cluster.Port);
         Assert.Equal("+OK\r\n", client.Call("SET", "fenced", "first"));
 

@@ -93,13 +93,18 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(problems);
         Assert.True(workload.Operations > beforeKill + 100, "the workload made progress after the kill");
 
-        // Full restart: stop the survivors gracefully, start three new silos, everything is there.
+        // Full restart: stop the survivors gracefully, start three new silos, everything is there —
+        // the script cache too.
         var counters = CounterValues(ports[0]);
+        string sha;
+        using (var client = new RawRespClient(ports[2])) sha = client.Call("SCRIPT", "LOAD", "return redis.call('GET', KEYS[1])").Split("\r\n")[1];
         foreach (var silo in silos.Where(s => !s.HasExited)) Assert.True(silo.Terminate(), $"{silo.Name} did not stop");
         var restarted = await StartPostgresSilos(3, "always");
         Assert.Equal(counters, CounterValues(restarted[2].RespPort));
         Assert.Empty(workload.Verify(restarted[1].RespPort, out _));
         Assert.Equal(0, WrongSlotValues(restarted[0].RespPort));
+        using var after = new RawRespClient(restarted[1].RespPort);
+        Assert.Equal(counters[0], after.Call("EVALSHA", sha, "1", DurableWorkload.CounterKey(0)));
     }
 
     private static string[] CounterValues(int port)
