@@ -14,5 +14,6 @@ builder.Configuration.AddCommandLine(args, SiloConfiguration.SwitchMappings);
 builder.Configuration["OrleansLua:Storage"] ??= builder.Configuration["OrleansLua:Postgres"] is { Length: > 0 } ? "postgres" : "local";
 // Orleans' placement logs two Polly lines per activation at Information: 16384 slots would flood the log.
 builder.Logging.AddFilter("Polly", LogLevel.Warning);
+SiloConfiguration.AddHealthEndpoints(builder.Services, builder.Configuration);
 builder.UseOrleans(silo => SiloConfiguration.Configure(silo, builder.Configuration));
 await builder.Build().RunAsync();

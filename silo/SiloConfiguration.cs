@@ -36,13 +36,19 @@ public static class SiloConfiguration
         // Pod name as silo name, pod IP advertised, dead silos' pods noticed; membership stays PostgreSQL's.
         if (EnvironmentSettings.InKubernetes) silo.UseKubernetesHosting();
         silo.AddOrleansLua(configuration);
-        if (configuration.GetValue("OrleansLua:HealthPort", 0) is > 0 and var healthPort)
-        {
-            silo.Services.AddSingleton(new HealthOptions(healthPort));
-            silo.Services.AddSingleton<HealthEndpoints>();
-            silo.Services.AddHostedService(sp => sp.GetRequiredService<HealthEndpoints>());
-            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<HealthEndpoints>());
-        }
+    }
+
+    /// <summary>
+    /// --health-port: the probes' HTTP endpoints. Registered before the silo's hosted service so they
+    /// start first and stop last: liveness answers while the silo starts and drains, readiness says 503.
+    /// </summary>
+    public static void AddHealthEndpoints(IServiceCollection services, IConfiguration configuration)
+    {
+        if (configuration.GetValue("OrleansLua:HealthPort", 0) is not (> 0 and var port)) return;
+        services.AddSingleton(new HealthOptions(port));
+        services.AddSingleton<HealthEndpoints>();
+        services.AddHostedService(sp => sp.GetRequiredService<HealthEndpoints>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<HealthEndpoints>());
     }
 
     /// <summary>--storage, --data-dir, --appendfsync, --postgres (memory when not configured).</summary>

@@ -15,10 +15,12 @@ public sealed class Manifests
     public const string SiloDeployment = "orleanslua";
     public const string SiloContainer = "silo";
 
-    private Manifests(string directory, List<JsonObject> objects) => (Directory, Objects) = (directory, objects);
+    private Manifests(string directory, string yaml, List<JsonObject> objects) => (Directory, Yaml, Objects) = (directory, yaml, objects);
 
     /// <summary>The kustomization rendered, relative to the repository root (e.g. "k8s").</summary>
     public string Directory { get; }
+    /// <summary>What kubectl printed.</summary>
+    public string Yaml { get; }
     public IReadOnlyList<JsonObject> Objects { get; }
 
     private static readonly Dictionary<string, Manifests> Cache = [];
@@ -30,7 +32,7 @@ public sealed class Manifests
         {
             if (Cache.TryGetValue(directory, out var cached)) return cached;
             var yaml = Kubectl("kustomize", Path.Combine(SiloProcess.RepoRoot, directory));
-            var rendered = new Manifests(directory, Parse(yaml));
+            var rendered = new Manifests(directory, yaml, Parse(yaml));
             Cache[directory] = rendered;
             return rendered;
         }

@@ -1,0 +1,304 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Npgsql;
+using OrleansLua.Silo;
+using OrleansLua.Tests.Cluster;
+using OrleansLua.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+using static OrleansLua.Tests.Kubernetes.Manifests;
+
+namespace OrleansLua.Tests.Kubernetes;
+
+/// <summary>
+/// Boot proof without a cluster: three silo processes started from the silo Deployment that `kubectl kustomize k8s/`
+/// renders — its container's args and env, the rendered ConfigMap and Secret — with only the substitutions
+/// <see cref="LocalPod"/> lists. They must form one cluster in PostgreSQL, serve redis-cli through any of them,
+/// answer the probes as the manifests expect, and on SIGTERM turn unready and leave with the data intact.
+/// </summary>
+[Collection(ProcessClusterCollection.Name)]
+public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly List<(LocalPod Pod, PodProcess Process)> _pods = [];
+    private static readonly HttpClient Http = new();
+
+    public void Dispose()
+    {
+        foreach (var (_, process) in _pods) process.Dispose();
+    }
+
+    [Fact]
+    public async Task Three_pods_of_the_rendered_deployment_form_one_cluster_serve_redis_cli_and_drain_on_sigterm()
+    {
+        var clock = Stopwatch.StartNew();
+        var m = Render(ManifestTests.Root);
+        var container = m.SiloContainerSpec;
+        using var postgres = PostgresServer.Start();
+        var database = LocalPod.PrepareDatabase(m, postgres);
+
+        foreach (int i in Enumerable.Range(0, 3))
+        {
+            var pod = LocalPod.From(m, i, postgres);
+            _pods.Add((pod, new PodProcess(pod.Name, pod.FileName, pod.Args, pod.Environment, pod.WorkingDirectory)));
+        }
+        try
+        {
+            // Started: the startupProbe passes within its budget (capped for the test); then ready.
+            var startup = container["startupProbe"]!.AsObject();
+            var budget = TimeSpan.FromSeconds(Math.Min(Int(startup["periodSeconds"]) * Int(startup["failureThreshold"]), 120));
+            await Task.WhenAll(_pods.Select(p => WaitForProbeAsync(p, startup, budget)));
+            var started = clock.Elapsed;
+            await Task.WhenAll(_pods.Select(p => WaitForProbeAsync(p, container["readinessProbe"]!.AsObject(), TimeSpan.FromSeconds(60))));
+            output.WriteLine($"PostgreSQL + 3 silos: started (startupProbe) after {started.TotalSeconds:0.0} s, ready after {clock.Elapsed.TotalSeconds:0.0} s");
+
+            // Probes answer as the manifests expect: /health/ready "ready", /health/live "live".
+            foreach (var (pod, process) in _pods)
+            {
+                Assert.Equal((200, "ready"), await ProbeAsync(pod, container["readinessProbe"]!.AsObject()));
+                Assert.Equal((200, "live"), await ProbeAsync(pod, container["livenessProbe"]!.AsObject()));
+            }
+
+            // One cluster: three Active rows under the ConfigMap's cluster id, each advertising 127.0.0.1 (POD_IP)
+            // with its pod's silo and gateway port.
+            string clusterId = ManifestTests.EnvValue(m, container, "ORLEANS_CLUSTER_ID");
+            var active = await WaitForMembershipAsync(database, clusterId, expectedActive: 3, TimeSpan.FromSeconds(30));
+            Assert.Equal(
+                _pods.Select(p => ("127.0.0.1", p.Pod.HostPort("silo"), p.Pod.HostPort("gateway"))).Order(),
+                active.Select(r => (r.Address, r.Port, r.ProxyPort)).Order());
+
+            // redis-cli through one pod, read through the others.
+            var (p0, p1, p2) = (_pods[0], _pods[1], _pods[2]);
+            int resp0 = p0.Pod.HostPort("resp"), resp1 = p1.Pod.HostPort("resp"), resp2 = p2.Pod.HostPort("resp");
+            Assert.Equal("OK", RedisCli.Exec(resp0, "SET", "k8s:hello", "world").Trim());
+            Assert.Equal("world", RedisCli.Exec(resp1, "GET", "k8s:hello").Trim());
+            Assert.Equal("appendfsync\neverysec", RedisCli.Exec(resp2, "CONFIG", "GET", "appendfsync").Trim()); // the ConfigMap's
+            var values = Enumerable.Range(0, 200).ToDictionary(i => $"k8s:key:{i}", i => $"value-{i}-{Guid.NewGuid():N}");
+            var (setOutput, setExit) = RedisCli.Run(resp0, [], string.Concat(values.Select(kv => $"SET {kv.Key} {kv.Value}\n")));
+            Assert.Equal(0, setExit);
+            Assert.All(Lines(setOutput), line => Assert.Equal("OK", line));
+            Assert.Equal(values.Count, Lines(setOutput).Length);
+            AssertValues(resp2, values);
+
+            // SIGTERM to pod 0 (what the kubelet sends after preStop): readiness turns non-200 at once, the silo
+            // flushes its slots and exits within the grace period left after preStop.
+            var grace = TimeSpan.FromSeconds(Int(PodSpec(m.Silo)["terminationGracePeriodSeconds"]) - ManifestTests.PreStopSleepSeconds(container));
+            var readiness = container["readinessProbe"]!.AsObject();
+            var stopping = Stopwatch.StartNew();
+            p0.Process.SendSigTerm();
+            var observed = new List<(TimeSpan Sent, int Status)>();
+            while (!p0.Process.HasExited && stopping.Elapsed < grace)
+            {
+                var sent = stopping.Elapsed;
+                observed.Add((sent, (await ProbeAsync(p0.Pod, readiness)).Status));
+                await Task.Delay(20);
+            }
+            await p0.Process.WaitForExitAsync(grace - stopping.Elapsed > TimeSpan.Zero ? grace - stopping.Elapsed : TimeSpan.FromSeconds(1));
+            var exited = stopping.Elapsed;
+            observed.Add((exited, (await ProbeAsync(p0.Pod, readiness)).Status));
+            output.WriteLine($"SIGTERM: exited after {exited.TotalMilliseconds:0} ms (code {p0.Process.ExitCode}, grace after preStop {grace.TotalSeconds:0} s); " +
+                $"readiness seen: {string.Join(", ", observed.Take(8).Select(o => $"{o.Sent.TotalMilliseconds:0} ms → {(o.Status < 0 ? "refused" : o.Status)}"))}" +
+                (observed.Count > 8 ? $" … ({observed.Count} probes)" : ""));
+            Assert.Equal(0, p0.Process.ExitCode);
+            Assert.DoesNotContain(observed, o => o.Status == 200 && o.Sent > TimeSpan.FromMilliseconds(500));
+            Assert.NotEqual(200, observed[^1].Status);
+
+            // The others stay ready and serve every key, including the slots pod 0 had (flushed, then loaded from PostgreSQL).
+            foreach (var (pod, _) in _pods.Skip(1))
+            {
+                Assert.Equal(200, (await ProbeAsync(pod, readiness)).Status);
+                Assert.Equal(200, (await ProbeAsync(pod, container["livenessProbe"]!.AsObject())).Status);
+            }
+            values["k8s:hello"] = "world";
+            AssertValues(resp1, values);
+            AssertValues(resp2, values);
+            await WaitForMembershipAsync(database, clusterId, expectedActive: 2, TimeSpan.FromSeconds(15));
+            Assert.Equal("OK", RedisCli.Exec(resp2, "SET", "k8s:after", "sigterm").Trim());
+            Assert.Equal("sigterm", RedisCli.Exec(resp1, "GET", "k8s:after").Trim());
+            output.WriteLine($"total {clock.Elapsed.TotalSeconds:0.0} s");
+        }
+        catch
+        {
+            foreach (var (pod, process) in _pods)
+            {
+                process.KeepLog = true;
+                output.WriteLine($"{pod.Name} log: {process.LogFile}\n{process.LogTail(15)}");
+            }
+            throw;
+        }
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static void AssertValues(int port, Dictionary<string, string> values)
+    {
+        var keys = values.Keys.ToList();
+        var (outputText, exit) = RedisCli.Run(port, [], string.Concat(keys.Select(k => $"GET {k}\n")));
+        Assert.Equal(0, exit);
+        var lines = outputText.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray();
+        Assert.Equal(keys.Count, lines.Length);
+        for (int i = 0; i < keys.Count; i++) Assert.Equal(values[keys[i]], lines[i]);
+    }
+
+    private async Task WaitForProbeAsync((LocalPod Pod, PodProcess Process) pod, JsonObject probe, TimeSpan budget)
+    {
+        var clock = Stopwatch.StartNew();
+        (int Status, string Body) last = (-1, "");
+        while (clock.Elapsed < budget)
+        {
+            if (pod.Process.HasExited) Assert.Fail($"{pod.Pod.Name} exited with code {pod.Process.ExitCode}:\n{pod.Process.LogTail()}");
+            last = await ProbeAsync(pod.Pod, probe);
+            if (last.Status == 200) return;
+            await Task.Delay(200);
+        }
+        Assert.Fail($"{pod.Pod.Name}: {Str(probe["httpGet"]!["path"])} still {last} after {budget.TotalSeconds:0} s:\n{pod.Process.LogTail()}");
+    }
+
+    /// <summary>An httpGet probe as the kubelet runs it (its path, its port, its timeout); status -1 when nothing answers.</summary>
+    private static async Task<(int Status, string Body)> ProbeAsync(LocalPod pod, JsonObject probe)
+    {
+        var get = probe["httpGet"]!;
+        var timeout = TimeSpan.FromSeconds(probe["timeoutSeconds"] is null ? 1 : Int(probe["timeoutSeconds"]));
+        var url = $"http://127.0.0.1:{pod.HostPort(Str(get["port"]))}{Str(get["path"])}";
+        try
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            using var response = await Http.GetAsync(url, cts.Token);
+            return ((int)response.StatusCode, (await response.Content.ReadAsStringAsync(cts.Token)).Trim());
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return (-1, ex.Message);
+        }
+    }
+
+    private async Task<List<(string Address, int Port, int ProxyPort)>> WaitForMembershipAsync(string connectionString, string clusterId, int expectedActive, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var rows = new List<(string, int, int)>();
+            await using (var connection = new NpgsqlConnection(connectionString))
+            {
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand(
+                    "SELECT Address, Port, coalesce(ProxyPort, 0) FROM OrleansMembershipTable WHERE DeploymentId = $1 AND Status = 3", connection);
+                command.Parameters.AddWithValue(clusterId);
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2)));
+            }
+            if (rows.Count == expectedActive) return rows;
+            if (clock.Elapsed > timeout)
+                Assert.Fail($"{rows.Count} Active silos in cluster {clusterId}, expected {expectedActive}\n" +
+                    string.Join("\n", _pods.Select(p => $"--- {p.Pod.Name}\n{p.Process.LogTail(10)}")));
+            await Task.Delay(200);
+        }
+    }
+}
+
+/// <summary>
+/// One pod of the rendered silo Deployment as a local process. What differs from the pod, and why:
+/// <list type="number">
+/// <item>Command: the image's ENTRYPOINT `dotnet OrleansLua.Silo.dll` (WORKDIR /app) runs the silo this test run
+/// built (silo/bin/…/OrleansLua.Silo.dll, in its directory): the image holds the publish output of the same
+/// project, and there is no container runtime here. The container sets no `command`.</item>
+/// <item>Ports: three pods share one host here (in Kubernetes each has its own IP), so every declared containerPort
+/// (resp, silo, gateway, health) gets a free port on 127.0.0.1 of its own per pod, substituted where the args give
+/// that number to a port switch (or an env var to a port setting). Probes are sent to the same mapped port.</item>
+/// <item>Pod fields: metadata.name → orleanslua-test-N, metadata.namespace → default, status.podIP → 127.0.0.1
+/// (what each silo advertises; the three differ by port).</item>
+/// <item>ConfigMap and Secret references: the values of the ConfigMap and Secret kustomize rendered.</item>
+/// <item>ORLEANSLUA_POSTGRES: Host and Port point at a private PostgreSQL started for the test instead of the
+/// orleanslua-postgres Service; user, password and database stay the Secret's (the test creates that role as a
+/// superuser and that database, as the postgres image does for POSTGRES_USER/POSTGRES_DB; the private server
+/// trusts local connections, so the password is sent but not checked).</item>
+/// <item>Environment: only the container's variables, plus PATH/HOME/DOTNET_ROOT/TMPDIR of the test host to run
+/// dotnet and DOTNET_RUNNING_IN_CONTAINER=true that the .NET image sets. Never KUBERNETES_SERVICE_HOST (the
+/// kubelet sets it in every pod; with it the silo calls the Kubernetes API through UseKubernetesHosting).</item>
+/// <item>Not reproduced: the pod's securityContext (UID 1654, read-only root filesystem with /tmp an emptyDir),
+/// resource limits, preStop (the test sends SIGTERM directly) and the Service's load balancing.</item>
+/// </list>
+/// </summary>
+public sealed class LocalPod
+{
+    public required string Name { get; init; }
+    public required string FileName { get; init; }
+    public required List<string> Args { get; init; }
+    public required Dictionary<string, string> Environment { get; init; }
+    public required string WorkingDirectory { get; init; }
+    /// <summary>containerPort → port on 127.0.0.1.</summary>
+    public required Dictionary<int, int> PortMap { get; init; }
+    public required JsonObject Container { get; init; }
+
+    /// <summary>A port by name ("resp") or containerPort number, as mapped for this pod.</summary>
+    public int HostPort(string port) => PortMap[ResolvePort(Container, JsonValue.Create(port))
+        ?? throw new InvalidOperationException($"port {port} is not declared by the container")];
+
+    /// <summary>Creates the Secret's user (superuser, like the postgres image) and database; returns the test's connection string.</summary>
+    public static string PrepareDatabase(Manifests m, PostgresServer postgres)
+    {
+        var secret = new NpgsqlConnectionStringBuilder(ManifestTests.EnvValue(m, m.SiloContainerSpec, "ORLEANSLUA_POSTGRES"));
+        string user = secret.Username!, database = secret.Database!;
+        static string Ident(string s) => "\"" + s.Replace("\"", "\"\"") + "\"";
+        if (user != "postgres")
+            postgres.Psql("postgres", $"CREATE ROLE {Ident(user)} LOGIN SUPERUSER PASSWORD '{(secret.Password ?? "").Replace("'", "''")}'");
+        postgres.Psql("postgres", database == PostgresServer.DatabaseName
+            ? $"ALTER DATABASE {Ident(database)} OWNER TO {Ident(user)}"
+            : $"CREATE DATABASE {Ident(database)} OWNER {Ident(user)}");
+        return WithPrivateServer(secret.ConnectionString, postgres);
+    }
+
+    public static string WithPrivateServer(string connectionString, PostgresServer postgres) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = postgres.Port }.ConnectionString;
+
+    public static LocalPod From(Manifests m, int index, PostgresServer postgres)
+    {
+        var container = m.SiloContainerSpec;
+        Assert.True(container["command"] is null, "the container sets no command: the image's ENTRYPOINT runs");
+        var entrypoint = Dockerfile.Load().Entrypoint;
+        Assert.Equal("dotnet", entrypoint[0]);
+        Assert.Equal(Path.GetFileName(SiloProcess.SiloDll), entrypoint[1]);
+
+        var portMap = Ports(container).Values.ToDictionary(p => p, _ => TestPorts.Free());
+        // Which configuration keys are ports (for env overrides such as Gateway__Port).
+        var portKeys = ManifestTests.PortSwitches.Keys.Select(f => SiloConfiguration.SwitchMappings[f]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        var args = Args(container);
+        for (int i = 0; i + 1 < args.Count; i++)
+            if (ManifestTests.PortSwitches.ContainsKey(args[i]))
+                args[i + 1] = portMap[int.Parse(args[i + 1])].ToString();
+
+        var name = $"orleanslua-test-{index}";
+        var environment = new Dictionary<string, string> { ["DOTNET_RUNNING_IN_CONTAINER"] = "true" };
+        foreach (var env in Env(container))
+        {
+            string variable = Str(env["name"]);
+            string value = env["valueFrom"] switch
+            {
+                null => Str(env["value"]),
+                var from when from["fieldRef"] is { } field => Str(field["fieldPath"]) switch
+                {
+                    "metadata.name" => name,
+                    "metadata.namespace" => "default",
+                    "status.podIP" => "127.0.0.1",
+                    var other => throw new InvalidOperationException($"no local value for fieldRef {other}"),
+                },
+                _ => ManifestTests.EnvValue(m, container, variable),
+            };
+            if (variable == "ORLEANSLUA_POSTGRES") value = WithPrivateServer(value, postgres);
+            if (portKeys.Contains(variable.Replace("__", ":")) && int.TryParse(value, out int port)) value = portMap[port].ToString();
+            environment[variable] = value;
+        }
+        Assert.DoesNotContain("KUBERNETES_SERVICE_HOST", environment.Keys);
+
+        return new LocalPod
+        {
+            Name = name,
+            FileName = "dotnet",
+            Args = [SiloProcess.SiloDll, .. args],
+            Environment = environment,
+            WorkingDirectory = Path.GetDirectoryName(SiloProcess.SiloDll)!,
+            PortMap = portMap,
+            Container = container,
+        };
+    }
+}
