@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrleansLua.LoadGen;
+
+/// <summary>p50/p90/p99/p99.9/max in microseconds (histogram-equivalent values) and the mean.</summary>
+public sealed record LatencySummary(long P50, long P90, long P99, long P999, long Max, double Mean);
+
+/// <summary>The outcome of a workload's end-of-run consistency check (transfer only).</summary>
+public sealed record Invariant(bool Ok, string Detail);
+
+public sealed record Machine(int Cores, string Os);
+
+/// <summary>The JSON result: its shape is the contract with the scenario script and the report, keep it stable.</summary>
+public sealed record Result(
+    string Label,
+    string Workload,
+    IReadOnlyList<int> Ports,
+    int Connections,
+    int Pipeline,
+    string Mode,
+    double? TargetRate,
+    double DurationSeconds,
+    long Operations,
+    IReadOnlyDictionary<string, long> Errors,
+    double Throughput,
+    LatencySummary LatencyMicros,
+    IReadOnlyList<double[]> Percentiles,
+    Invariant? Invariant,
+    string StartedUtc,
+    Machine Machine)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        WriteIndented = true,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The one-line summary printed to stdout.</summary>
+    public string Summary()
+    {
+        string errors = Errors.Count == 0 ? "0" : string.Join(",", Errors.Select(e => $"{e.Key}={e.Value}"));
+        string invariant = Invariant is null ? "" : Invariant.Ok ? " invariant ok" : " INVARIANT VIOLATED";
+        string rate = TargetRate is null ? "" : $" rate {TargetRate:0.#}/s";
+        return $"{Label}: {Workload} {Mode}{rate} c{Connections} p{Pipeline} ports {string.Join(",", Ports)}: " +
+               $"{Throughput:0} ops/s ({Operations} in {DurationSeconds:0.00} s), " +
+               $"latency us p50 {LatencyMicros.P50} p90 {LatencyMicros.P90} p99 {LatencyMicros.P99} " +
+               $"p99.9 {LatencyMicros.P999} max {LatencyMicros.Max} mean {LatencyMicros.Mean:0.0}, errors {errors}{invariant}";
+    }
+}
