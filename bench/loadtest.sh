@@ -1,0 +1,528 @@
+#!/usr/bin/env bash
+# One command, every scenario side by side in the same run, the same generator (bench/loadgen) and the
+# same workloads, then the report (bench/report):
+#
+#   redis          redis-server 7 (--save '' --appendonly no)
+#   ol-1-memory    one OrleansLua silo, --storage memory
+#   ol-1-durable   one silo, --storage local --appendfsync everysec (fresh data dir)
+#   ol-3-memory    three silo processes on 127.0.0.1, PostgreSQL membership, --storage memory
+#   ol-3-durable   the same with --storage postgres --appendfsync everysec
+#
+# The PostgreSQL is a private server this script starts (fsync on; a fresh database per scenario);
+# with three silos the generator's connections are spread round-robin over the three gateways.
+# Each scenario is warmed first by untimed `spread` runs (SET+GET of one key per slot), repeated with
+# doubling durations until one run covered all 16384 slots (every slot grain active), then runs:
+#   - all seven workloads, 50 connections, pipeline 1, closed loop;
+#   - getset at 1, 4, 16 and 64 connections (throughput vs connections; 50 is the run above);
+#   - getset open loop at --rate requests/s (latency without coordinated omission);
+#   - redis and ol-1-memory only: redis-benchmark -t get,set,incr -c 50 -n 100000 -r 100000 --csv
+#     (cross-check of the generator).
+# For every server process (silos, redis-server, the PostgreSQL) and the generator, the CPU time
+# (utime+stime from /proc/PID/stat) over each measured window is recorded, for CPU per operation, and
+# so is the busy time of the whole machine (/proc/stat), to show load from outside the benchmark.
+#
+#   bench/loadtest.sh [--quick] [--duration S] [--warmup S] [--rate R] [--scenarios a,b,...] [--out DIR] [--no-build]
+#
+#   --quick       smoke run: 2 s measured + 1 s warm-up per run, short slot warm-up, 20000 requests per
+#                 redis-benchmark test; results go to bench/results/<date>-quick unless --out is given
+#   --duration S  measured seconds per run (default 8)
+#   --warmup S    generator warm-up seconds per run, not measured (default 2)
+#   --rate R      open-loop getset rate in requests/s (default 5000: one all scenarios sustain on 2 cores)
+#   --scenarios   comma-separated subset of the scenarios above (default: all, in that order)
+#   --out DIR     results directory (default bench/results/<yyyy-mm-dd>, UTC)
+#   --no-build    use the Release builds as they are
+#
+# Writes DIR/raw/*.json (one per generator run; git-ignored), DIR/raw/cpu/*.json, DIR/raw/warmup/,
+# DIR/raw/redis-benchmark/*.csv, DIR/raw/logs/, DIR/raw/run.json (command lines, versions, machine) and
+# then DIR/report.md with PNG charts and DIR/summary.csv (one line per run). Every process and temp
+# dir it started is removed on exit, Ctrl-C included. A full run takes about 13.5 minutes on 2 cores.
+set -euo pipefail
+CALLER_PWD=$PWD
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+QUICK=0
+DURATION=""
+WARMUP=""
+RATE=5000
+OUT=""
+BUILD=1
+ALL_SCENARIOS=(redis ol-1-memory ol-1-durable ol-3-memory ol-3-durable)
+SCENARIOS=("${ALL_SCENARIOS[@]}")
+ARGV=("$0" "$@")
+while (($#)); do
+  case "$1" in
+    --quick) QUICK=1; shift ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --rate) RATE=$2; shift 2 ;;
+    --out) OUT=$2; [[ $OUT == /* ]] || OUT=$CALLER_PWD/$OUT; shift 2 ;;
+    --scenarios) IFS=, read -ra SCENARIOS <<<"$2"; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+for s in "${SCENARIOS[@]}"; do
+  [[ " ${ALL_SCENARIOS[*]} " == *" $s "* ]] || { echo "unknown scenario $s (one of ${ALL_SCENARIOS[*]})" >&2; exit 2; }
+done
+
+if ((QUICK)); then
+  DURATION=${DURATION:-2} WARMUP=${WARMUP:-1} SLOT_WARM=3 BENCH_N=20000
+else
+  DURATION=${DURATION:-8} WARMUP=${WARMUP:-2} SLOT_WARM=8 BENCH_N=100000
+fi
+CONNECTIONS=50
+SWEEP=(1 4 16 64)
+WORKLOADS=(getset incr evalsha ratelimit transfer hotkey spread)
+DATE=$(date -u +%F)
+if [[ -z $OUT ]]; then
+  OUT=bench/results/$DATE
+  ((QUICK)) && OUT+=-quick
+fi
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+OUT=${OUT#"$ROOT"/}   # relative to the repository (the script runs there) when inside it: shorter command lines
+RAW=$OUT/raw
+rm -rf "$RAW"
+mkdir -p "$RAW/cpu" "$RAW/warmup" "$RAW/redis-benchmark" "$RAW/logs"
+
+SILO_DLL=silo/bin/Release/net10.0/OrleansLua.Silo.dll
+LOADGEN_DLL=bench/loadgen/bin/Release/net10.0/OrleansLua.LoadGen.dll
+REPORT_DLL=bench/report/bin/Release/net10.0/OrleansLua.BenchReport.dll
+CLK_TCK=$(getconf CLK_TCK)
+T0=$EPOCHREALTIME
+log() { printf '[%s] %s\n' "$(date -u +%T)" "$*" >&2; }
+
+# ---------------------------------------------------------------- prerequisites
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v redis-benchmark >/dev/null || missing+=(redis-tools)
+command -v jq >/dev/null || missing+=(jq)
+command -v ss >/dev/null || missing+=(iproute2)
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+[[ -n $PG_BIN && -x $PG_BIN/initdb ]] || missing+=(postgresql)
+if ((${#missing[@]})); then
+  log "installing ${missing[*]} (apt)"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+fi
+if ((BUILD)); then
+  log "building silo, load generator and report (Release)"
+  for p in silo/OrleansLua.Silo.csproj bench/loadgen/OrleansLua.LoadGen.csproj bench/report/OrleansLua.BenchReport.csproj; do
+    dotnet build "$p" -c Release -nologo -v q >/dev/null
+  done
+fi
+for f in "$SILO_DLL" "$LOADGEN_DLL" "$REPORT_DLL"; do
+  [[ -f $f ]] || { echo "missing $f (build it, or drop --no-build)" >&2; exit 1; }
+done
+
+# ---------------------------------------------------------------- processes, temp dirs, cleanup
+WORK=$(mktemp -d /tmp/ol-loadtest-XXXXXX)   # everything servers write lives here
+SERVER_PIDS=()        # the current scenario's server processes (redis-server or silos)
+SERVER_ROLES=()
+SERVER_LOGS=()
+BG_PIDS=()            # generator and CPU sampler while a run is on
+PG_DIR=""
+PG_PORT=""
+STATUS=interrupted
+pg() { runuser -u postgres -- "$@"; }
+stop_pids() { # pids...: SIGTERM, SIGKILL after 5 s (the data is thrown away anyway)
+  local pid
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}
+stop_servers() {
+  ((${#SERVER_PIDS[@]})) && stop_pids "${SERVER_PIDS[@]}"
+  SERVER_PIDS=() SERVER_ROLES=() SERVER_LOGS=()
+}
+stop_postgres() {
+  if [[ -n $PG_DIR && -f $PG_DIR/data/postmaster.pid ]]; then
+    pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+  fi
+  PG_DIR=""
+}
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  ((${#BG_PIDS[@]})) && stop_pids "${BG_PIDS[@]}"
+  stop_servers
+  stop_postgres
+  [[ -f $RAW/commands.jsonl ]] && write_run_json "$STATUS" 2>/dev/null || true
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo "interrupted" >&2; exit 130' INT TERM
+
+TAKEN=" "
+free_port() { # VAR: sets VAR to a free TCP port on 127.0.0.1, never the same twice in this run
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    [[ $TAKEN == *" $p "* ]] && continue
+    ss -ltnH "sport = :$p" | grep -q . && continue
+    TAKEN+="$p "
+    printf -v "$1" %s "$p"
+    return
+  done
+}
+shquote() { # argv... -> one shell-quoted line (single quotes only where needed)
+  local a line="" q="'\\''"
+  for a in "$@"; do
+    if [[ $a =~ ^[A-Za-z0-9_./:=,+@%-]+$ ]]; then line+=" $a"; else line+=" '${a//\'/$q}'"; fi
+  done
+  printf '%s' "${line# }"
+}
+record() { # purpose scenario argv...: appends the exact command line to raw/commands.jsonl
+  local purpose=$1 scenario=$2
+  shift 2
+  jq -cn --arg p "$purpose" --arg s "$scenario" --arg c "$(shquote "$@")" '{purpose: $p, scenario: $s, command: $c}' >>"$RAW/commands.jsonl"
+}
+wait_ping() { # port what log pid
+  for _ in $(seq 1 480); do
+    [[ $(redis-cli -p "$1" ping 2>/dev/null) == PONG ]] && return 0
+    kill -0 "$4" 2>/dev/null || break
+    sleep 0.25
+  done
+  echo "$2 did not start; last lines of $3:" >&2
+  tail -n 30 "$3" >&2
+  return 1
+}
+
+# ---------------------------------------------------------------- private PostgreSQL (fsync on)
+start_postgres() {
+  [[ -n $PG_DIR ]] && return 0
+  PG_DIR=$WORK/pg
+  mkdir -p "$PG_DIR"
+  chown postgres:postgres "$WORK" "$PG_DIR"
+  chmod 755 "$WORK"
+  pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C --no-sync --no-instructions >/dev/null
+  free_port PG_PORT
+  cat >>"$PG_DIR/data/postgresql.conf" <<EOF
+
+# bench/loadtest.sh
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PG_DIR'
+fsync = on
+synchronous_commit = on
+shared_buffers = 128MB
+max_connections = 200
+max_wal_size = 1GB
+logging_collector = off
+EOF
+  pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 30 start >/dev/null ||
+    { echo "PostgreSQL did not start:" >&2; tail -n 20 "$PG_DIR/postgres.log" >&2; return 1; }
+  log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
+}
+psql_() { pg "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -X -q -A -t -c "$1"; }
+pg_master() { [[ -n $PG_DIR && -f $PG_DIR/data/postmaster.pid ]] && head -1 "$PG_DIR/data/postmaster.pid" || true; }
+
+# ---------------------------------------------------------------- scenarios
+PORTS=""   # the current scenario's RESP ports, comma-separated
+start_redis() {
+  local dir=$WORK/redis port
+  mkdir -p "$dir"
+  free_port port
+  local cmd=(redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" --daemonize no
+    --logfile "$dir/redis.log")
+  record server redis "${cmd[@]}"
+  "${cmd[@]}" &
+  SERVER_PIDS=($!) SERVER_ROLES=(redis-server) SERVER_LOGS=("$dir/redis.log")
+  wait_ping "$port" redis-server "$dir/redis.log" "${SERVER_PIDS[0]}"
+  PORTS=$port
+}
+
+start_silos() { # scenario count storage-args...
+  local scenario=$1 count=$2 i port silo_port gateway_port dir cs=""
+  shift 2
+  local extra=("$@")
+  if ((count > 1)); then
+    start_postgres
+    local db=${scenario//-/_}
+    psql_ "CREATE DATABASE $db"
+    cs="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$db"
+    extra=(--clustering postgres --postgres "$cs" "${extra[@]}")
+  fi
+  PORTS=""
+  local ports=()
+  for i in $(seq 1 "$count"); do
+    dir=$WORK/$scenario/silo$i
+    mkdir -p "$dir"
+    free_port port
+    free_port silo_port
+    free_port gateway_port
+    local cmd=(dotnet "$SILO_DLL" --port "$port" --silo-port "$silo_port" --gateway-port "$gateway_port"
+      "${extra[@]}" --data-dir "$dir/data"
+      --Logging:LogLevel:Default=Warning --Logging:LogLevel:OrleansLua.Grains.Persistence=Information
+      --Logging:Console:FormatterOptions:SingleLine=true)
+    record server "$scenario" "${cmd[@]}"
+    "${cmd[@]}" >"$dir/silo.log" 2>&1 &
+    SERVER_PIDS+=($!) SERVER_ROLES+=("silo$i") SERVER_LOGS+=("$dir/silo.log")
+    ports+=("$port")
+  done
+  for i in $(seq 1 "$count"); do
+    wait_ping "${ports[i-1]}" "silo $i of $scenario" "${SERVER_LOGS[i-1]}" "${SERVER_PIDS[i-1]}"
+  done
+  if ((count > 1)); then # every gateway sees every silo before the load starts
+    for i in $(seq 1 "$count"); do
+      for _ in $(seq 1 240); do
+        [[ $(redis-cli -p "${ports[i-1]}" CLUSTER INFO 2>/dev/null | tr -d '\r' | sed -n 's/^cluster_known_nodes://p') == "$count" ]] && continue 2
+        sleep 0.25
+      done
+      log "  warning: the gateway on port ${ports[i-1]} does not see $count silos after 60 s"
+    done
+  fi
+  PORTS=$(IFS=,; echo "${ports[*]}")
+}
+
+start_scenario() { # scenario
+  case "$1" in
+    redis) start_redis ;;
+    ol-1-memory) start_silos "$1" 1 --storage memory ;;
+    ol-1-durable) start_silos "$1" 1 --storage local --appendfsync everysec ;;
+    ol-3-memory) start_silos "$1" 3 --storage memory ;;
+    ol-3-durable) start_silos "$1" 3 --storage postgres --appendfsync everysec ;;
+  esac
+}
+
+# ---------------------------------------------------------------- CPU time from /proc/PID/stat
+TICKS=0
+ticks_of() { # pid [with-children]: TICKS = utime+stime (+cutime+cstime), 0 if the process is gone
+  TICKS=0
+  local s
+  { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 0
+  s=${s##*) }
+  local -a f
+  read -ra f <<<"$s"
+  TICKS=$((f[11] + f[12]))
+  [[ ${2:-} ]] && TICKS=$((TICKS + f[13] + f[14]))
+  return 0
+}
+pg_ticks() { # TICKS = the postmaster (with its reaped children) plus its live children
+  local pm=$1 sum c kids=()
+  ticks_of "$pm" children
+  sum=$TICKS
+  { read -ra kids <"/proc/$pm/task/$pm/children"; } 2>/dev/null || true
+  for c in ${kids[@]+"${kids[@]}"}; do
+    ticks_of "$c"
+    sum=$((sum + TICKS))
+  done
+  TICKS=$sum
+}
+machine_ticks() { # TICKS = busy time of all CPUs (user nice system irq softirq steal of /proc/stat)
+  local cpu u n sy idle io irq sirq steal rest
+  read -r cpu u n sy idle io irq sirq steal rest </proc/stat
+  TICKS=$((u + n + sy + irq + sirq + steal))
+}
+sample() { # pids... ("pg:N" = the PostgreSQL of postmaster N, "machine" = all CPUs): one line "time ticks..."
+  local line=$EPOCHREALTIME p
+  for p in "$@"; do
+    if [[ $p == pg:* ]]; then pg_ticks "${p#pg:}"; elif [[ $p == machine ]]; then machine_ticks; else ticks_of "$p"; fi
+    line+=" $TICKS"
+  done
+  echo "$line"
+}
+cpu_window() { # samples-file start end (epoch seconds): "window-seconds cpu-seconds..." per column, interpolated
+  awk -v ts="$2" -v te="$3" -v hz="$CLK_TCK" '
+    { n++; t[n] = $1; nf = NF
+      for (i = 2; i <= NF; i++) { v = $i; if (v == 0 && n > 1) v = c[n - 1, i]; c[n, i] = v } }  # a gone process keeps its last value
+    function at(x, i,   k) {  # column i at time x, linear between the samples around x
+      if (x <= t[1]) return c[1, i]
+      if (x >= t[n]) return c[n, i]
+      for (k = 1; k < n && t[k + 1] < x; k++) ;
+      return t[k + 1] > t[k] ? c[k, i] + (c[k + 1, i] - c[k, i]) * (x - t[k]) / (t[k + 1] - t[k]) : c[k, i]
+    }
+    END {
+      if (ts < t[1]) ts = t[1]
+      if (te > t[n]) te = t[n]
+      out = sprintf("%.3f", te - ts)
+      for (i = 2; i <= nf; i++) { d = (at(te, i) - at(ts, i)) / hz; if (d < 0) d = 0; out = out sprintf(" %.4f", d) }
+      print out
+    }' "$1"
+}
+
+# ---------------------------------------------------------------- generator runs
+FAILED_RUNS=()
+SCENARIO_OK=1
+servers_alive() {
+  local i
+  for i in "${!SERVER_PIDS[@]}"; do
+    if ! kill -0 "${SERVER_PIDS[i]}" 2>/dev/null; then
+      echo "${SERVER_ROLES[i]} (pid ${SERVER_PIDS[i]}) exited; last lines of ${SERVER_LOGS[i]}:" >&2
+      tail -n 30 "${SERVER_LOGS[i]}" >&2
+      return 1
+    fi
+  done
+}
+loadgen() { # scenario name out-file loadgen-args...: one generator run with CPU sampling
+  local scenario=$1 name=$2 out=$3 rc=0
+  shift 3
+  ((SCENARIO_OK)) || return 0
+  local cmd=(dotnet "$LOADGEN_DLL" --ports "$PORTS" "$@" --label "$scenario" --out "$out")
+  record loadgen "$scenario" "${cmd[@]}"
+  local samples=$WORK/samples.txt pm cols=("${SERVER_PIDS[@]}") roles=("${SERVER_ROLES[@]}")
+  pm=$(pg_master)
+  if [[ -n $pm ]]; then cols+=("pg:$pm") roles+=(postgres); fi
+  "${cmd[@]}" >"$RAW/logs/$name.out" 2>&1 &
+  local lg=$!
+  cols+=("$lg" machine) roles+=(loadgen machine)
+  : >"$samples"
+  (while kill -0 "$lg" 2>/dev/null; do sample "${cols[@]}"; sleep 0.2; done) >>"$samples" &
+  local sampler=$!
+  BG_PIDS=("$lg" "$sampler")
+  wait "$lg" || rc=$?
+  sample "${cols[@]}" >>"$WORK/last.txt"
+  wait "$sampler" 2>/dev/null || true
+  cat "$WORK/last.txt" >>"$samples"
+  rm -f "$WORK/last.txt"
+  BG_PIDS=()
+  if [[ $rc != 0 && $rc != 3 ]] || [[ ! -s $out ]]; then
+    log "  $name: generator failed (exit $rc): $(tail -n 3 "$RAW/logs/$name.out" | tr '\n' ' ')"
+    FAILED_RUNS+=("$name (exit $rc)")
+    rm -f "$out"
+    servers_alive || SCENARIO_OK=0
+    return 0
+  fi
+  ((rc == 3)) && { log "  $name: INVARIANT VIOLATED: $(jq -r '.invariant.detail // ""' "$out")"; FAILED_RUNS+=("$name (invariant)"); }
+  # CPU over the measured window: startedUtc + warm-up to + durationSeconds (the generator's clock starts
+  # right after it stamps startedUtc).
+  local window cpu i json=() ws we
+  local warmup=2 a prev=""
+  for a in "$@"; do [[ $prev == --warmup ]] && warmup=$a; prev=$a; done
+  ws=$(awk -v s="$(date -u -d "$(jq -r .startedUtc "$out")" +%s.%N)" -v w="$warmup" 'BEGIN { printf "%.6f", s + w }')
+  we=$(awk -v s="$ws" -v d="$(jq -r .durationSeconds "$out")" 'BEGIN { printf "%.6f", s + d }')
+  read -r window cpu <<<"$(cpu_window "$samples" "$ws" "$we")"
+  local -a secs
+  read -ra secs <<<"$cpu"
+  local machine=0
+  for i in "${!roles[@]}"; do
+    if [[ ${roles[i]} == machine ]]; then machine=${secs[i]}; continue; fi
+    json+=("$(jq -cn --arg r "${roles[i]}" --arg p "${cols[i]#pg:}" --argjson s "${secs[i]}" '{role: $r, pid: ($p | tonumber), cpuSeconds: $s}')")
+  done
+  # machineCpuSeconds: every CPU's busy time in the window, this run's processes and everything else on the machine.
+  printf '%s\n' "${json[@]}" | jq -s --arg run "$name" --arg sc "$scenario" --argjson w "$window" --argjson hz "$CLK_TCK" \
+    --argjson m "$machine" '{run: $run, scenario: $sc, windowSeconds: $w, clockTicksPerSecond: $hz, machineCpuSeconds: $m, processes: .}' \
+    >"$RAW/cpu/$name.json"
+  local server_cpu
+  server_cpu=$(jq '[.processes[] | select(.role != "loadgen") | .cpuSeconds] | add' "$RAW/cpu/$name.json")
+  local others
+  others=$(jq '(.machineCpuSeconds - ([.processes[].cpuSeconds] | add)) / .windowSeconds | if . < 0 then 0 else . end | . * 100 | round / 100' "$RAW/cpu/$name.json")
+  log "$(jq -r --argjson c "$server_cpu" --argjson w "$window" --argjson o "$others" '"  \(.label) \(.workload) c\(.connections) \(.mode)\(if .mode == "open" then " \(.targetRate)/s" else "" end): \(.throughput | floor) ops/s, p50 \(.latencyMicros.p50) µs, p99 \(.latencyMicros.p99) µs, servers \(if .operations > 0 then ($c * 1e6 / (.throughput * $w) | floor) else "-" end) µs CPU/op, errors \(.errors | add // 0), other processes \($o) cores"' "$out")"
+  servers_alive || SCENARIO_OK=0
+}
+
+warm_slots() { # scenario: spread (SET+GET of one key per slot, each connection walking its 1/50 of the
+  # 16384 slots) until one run covered all of them with 10 % to spare. A cold slot costs an activation
+  # (a claim in storage), so how long this takes depends on the scenario: the run is repeated, twice as
+  # long each time, until it did (every run starts over at the same slots, which are warm by then).
+  local sc=$1 d=$SLOT_WARM try ops need=$((2 * 16384 * 11 / 10)) out
+  for try in 1 2 3 4 5; do
+    out=$RAW/warmup/$sc.$try.json
+    loadgen "$sc" "$sc.warmup$try" "$out" --workload spread --connections "$CONNECTIONS" --duration "$d" --warmup 0
+    rm -f "$RAW/cpu/$sc.warmup$try.json"
+    [[ -s $out ]] || return 0
+    ops=$(jq .operations "$out")
+    ((ops >= need)) && return 0
+    d=$((d * 2))
+  done
+  log "  warning: $sc: the slot warm-up did not cover all slots ($ops of $need operations in the last run)"
+}
+
+run_scenario() { # scenario
+  local sc=$1 w c
+  SCENARIO_OK=1
+  log "scenario $sc: starting"
+  if ! start_scenario "$sc"; then
+    FAILED_RUNS+=("$sc (did not start)")
+    stop_servers
+    return 0
+  fi
+  log "scenario $sc: up on port(s) $PORTS; warming: untimed spread runs until every slot was written and read"
+  warm_slots "$sc"
+  for w in "${WORKLOADS[@]}"; do
+    loadgen "$sc" "$sc.$w.c$CONNECTIONS" "$RAW/$sc.$w.c$CONNECTIONS.json" \
+      --workload "$w" --connections "$CONNECTIONS" --pipeline 1 --duration "$DURATION" --warmup "$WARMUP"
+  done
+  for c in "${SWEEP[@]}"; do
+    loadgen "$sc" "$sc.getset.c$c" "$RAW/$sc.getset.c$c.json" \
+      --workload getset --connections "$c" --pipeline 1 --duration "$DURATION" --warmup "$WARMUP"
+  done
+  loadgen "$sc" "$sc.getset.c$CONNECTIONS.rate$RATE" "$RAW/$sc.getset.c$CONNECTIONS.rate$RATE.json" \
+    --workload getset --connections "$CONNECTIONS" --pipeline 1 --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP"
+  if [[ $sc == redis || $sc == ol-1-memory ]] && ((SCENARIO_OK)); then
+    local cmd=(redis-benchmark -p "${PORTS%%,*}" -t get,set,incr -c "$CONNECTIONS" -n "$BENCH_N" -r 100000 --csv)
+    record redis-benchmark "$sc" "${cmd[@]}"
+    log "  $sc: ${cmd[*]}"
+    "${cmd[@]}" >"$RAW/redis-benchmark/$sc.csv" 2>"$RAW/logs/$sc.redis-benchmark.err" ||
+      FAILED_RUNS+=("$sc redis-benchmark")
+    tr -d '"' <"$RAW/redis-benchmark/$sc.csv" | awk -F, 'NR > 1 { printf "    %-6s %9.0f req/s  p50 %s ms  p99 %s ms\n", $1, $2, $5, $7 }' >&2
+  fi
+  local i
+  for i in "${!SERVER_LOGS[@]}"; do cp "${SERVER_LOGS[i]}" "$RAW/logs/$sc.${SERVER_ROLES[i]}.log" 2>/dev/null || true; done
+  stop_servers
+  log "scenario $sc: done"
+}
+
+# ---------------------------------------------------------------- run.json
+version_of() { "$@" 2>/dev/null | head -1 || true; }
+write_run_json() { # status
+  local mem model
+  mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+  model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+  jq -n \
+    --arg status "$1" \
+    --arg date "$DATE" \
+    --arg started "$STARTED_UTC" \
+    --arg finished "$(date -u +%FT%TZ)" \
+    --argjson elapsed "$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')" \
+    --arg invocation "$(printf '%q ' "${ARGV[@]}")" \
+    --argjson quick "$QUICK" --argjson duration "$DURATION" --argjson warmup "$WARMUP" --argjson rate "$RATE" \
+    --argjson connections "$CONNECTIONS" --argjson slotWarm "$SLOT_WARM" --argjson benchN "$BENCH_N" \
+    --arg scenarios "${SCENARIOS[*]}" \
+    --arg dotnet "$(version_of dotnet --version)" \
+    --arg redis "$(version_of redis-server --version)" \
+    --arg redisBenchmark "$(version_of redis-benchmark --version)" \
+    --arg postgres "$(version_of "$PG_BIN/postgres" --version)" \
+    --arg commit "$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)" \
+    --arg dirty "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | wc -l)" \
+    --arg kernel "$(uname -sr)" \
+    --argjson nproc "$(nproc)" --arg model "$model" --arg mem "$mem" \
+    --arg load "$LOAD_BEFORE" --arg loadAfter "$(cut -d' ' -f1-3 /proc/loadavg)" \
+    --argjson failed "$(printf '%s\n' ${FAILED_RUNS[@]+"${FAILED_RUNS[@]}"} | jq -R . | jq -s 'map(select(length > 0))')" \
+    --slurpfile commands "$RAW/commands.jsonl" \
+    '{status: $status, date: $date, startedUtc: $started, finishedUtc: $finished, elapsedSeconds: $elapsed,
+      invocation: $invocation,
+      settings: {quick: ($quick == 1), durationSeconds: $duration, warmupSeconds: $warmup, openLoopRate: $rate,
+                 connections: $connections, slotWarmSeconds: $slotWarm, redisBenchmarkRequests: $benchN,
+                 scenarios: ($scenarios | split(" "))},
+      versions: {dotnet: $dotnet, redisServer: $redis, redisBenchmark: $redisBenchmark, postgres: $postgres,
+                 orleansLuaCommit: $commit, trackedFilesChanged: ($dirty | tonumber)},
+      machine: {nproc: $nproc, cpuModel: $model, memory: $mem, kernel: $kernel,
+                loadAverageBefore: $load, loadAverageAfter: $loadAfter},
+      failedRuns: $failed, commands: $commands}' >"$RAW/run.json"
+}
+
+# ---------------------------------------------------------------- the run
+STARTED_UTC=$(date -u +%FT%TZ)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+: >"$RAW/commands.jsonl"
+record invocation all "${ARGV[@]}"
+log "loadtest: scenarios ${SCENARIOS[*]}; ${DURATION}s measured + ${WARMUP}s warm-up per run; open loop ${RATE}/s; $(nproc) cores, load average $LOAD_BEFORE; results in $OUT"
+for sc in "${SCENARIOS[@]}"; do
+  run_scenario "$sc"
+done
+stop_postgres
+STATUS=complete
+((${#FAILED_RUNS[@]})) && STATUS="complete, ${#FAILED_RUNS[@]} failed"
+write_run_json "$STATUS"
+report_cmd=(dotnet "$REPORT_DLL" "$OUT")
+log "writing the report: ${report_cmd[*]}"
+"${report_cmd[@]}"
+log "done in $(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }') s: $OUT/report.md"
+((${#FAILED_RUNS[@]} == 0)) || { log "failed runs: ${FAILED_RUNS[*]}"; exit 1; }
