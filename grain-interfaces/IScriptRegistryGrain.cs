@@ -1,7 +1,9 @@
+using OrleansLua.GrainInterfaces.Configuration;
+
 namespace OrleansLua.GrainInterfaces;
 
 /// <summary>
-/// The cluster-wide script cache (one grain, key 0): SCRIPT LOAD through any gateway makes a SHA
+/// The cluster-wide script cache and configuration (one grain, key 0): SCRIPT LOAD through any gateway makes a SHA
 /// runnable everywhere. Silos keep a local cache in front of it.
 /// </summary>
 public interface IScriptRegistryGrain : IGrainWithIntegerKey
@@ -17,13 +19,16 @@ public interface IScriptRegistryGrain : IGrainWithIntegerKey
     Task<bool[]> Exists(string[] shas);
 
     /// <summary>Forgets every script; returns the new state (its script epoch is bumped).</summary>
-    Task<SiloState> Flush();
+    Task<ClusterState> Flush();
 
-    /// <summary>The state every silo must follow (script epoch, CONFIG SET values).</summary>
-    Task<SiloState> State();
+    /// <summary>The state every silo and gateway must follow (script epoch, CONFIG SET values, ACL users).</summary>
+    Task<ClusterState> State();
 
-    /// <summary>CONFIG SET: records the cluster's settings; returns the new state to apply to silos.</summary>
-    Task<SiloState> SetConfig(Dictionary<string, long> settings);
+    /// <summary>
+    /// CONFIG SET, ACL SETUSER/DELUSER: stores the changed entries (settings by name, users as
+    /// <see cref="ClusterState.UserPrefix"/> + name; null deletes) before it answers; returns the new state.
+    /// </summary>
+    Task<ClusterState> Configure(Dictionary<string, string?> changes);
 
     /// <summary>A slot's script has run past busy-reply-threshold (so SCRIPT KILL can find it).</summary>
     Task MarkBusy(int slot);

@@ -34,13 +34,6 @@ public interface IShardGrain : IGrainWithIntegerKey
     /// <summary>Key and TTL counts for INFO keyspace.</summary>
     Task<SlotStats> Stats();
 
-    /// <summary>
-    /// SCRIPT FLUSH or CONFIG SET reached this slot's silo: apply the cluster's state to the silo.
-    /// Interleaves with a running script.
-    /// </summary>
-    [AlwaysInterleave]
-    Task ApplySiloState(SiloState state);
-
     /// <summary>SCRIPT KILL: stops this slot's running script (it rolls back). False if none runs.</summary>
     [AlwaysInterleave]
     Task<bool> KillScript();
@@ -56,6 +49,11 @@ public sealed class ShardBatch
     [Id(2)] public bool Transaction { get; init; }
     /// <summary>EXEC: the watched keys and the versions WATCH returned.</summary>
     [Id(3)] public WatchedKey[]? Watches { get; init; }
+    /// <summary>The connection's ACL user when it is restricted (null: may do everything); scripts check each call.</summary>
+    [Id(4)] public string? User { get; init; }
+    /// <summary>For the slow log: the client's address and name.</summary>
+    [Id(5)] public string? ClientAddress { get; init; }
+    [Id(6)] public string? ClientName { get; init; }
 }
 
 [GenerateSerializer, Immutable]

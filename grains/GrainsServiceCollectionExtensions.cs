@@ -11,7 +11,7 @@ public static class GrainsServiceCollectionExtensions
     /// <summary>Silo-level services the grains need (the Lua engine pool and script cache, storage).</summary>
     public static IServiceCollection AddOrleansLuaGrains(this IServiceCollection services, StorageOptions? storage = null)
     {
-        services.TryAddSingleton<ServerSettings>();
+        services.AddOrleansLuaProcessState();
         services.AddSingleton<ScriptHost>();
         services.AddOrleansLuaStorage(storage ?? new StorageOptions());
         return services;

@@ -14,7 +14,11 @@ public sealed partial class ShardGrain
     {
         if (_persistence.Refusal([request.Command]) is { } refusal) return ErrorReply(request.Protocol, refusal);
         if (await WaitForScriptAsync()) return ErrorReply(request.Protocol, ScriptHost.BusyError);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reply = TryServe(request);
+        // counted once, for the attempt the client made (a later serve completes the same call)
+        _stats.Called(CommandTable.Find(request.Command[0])!, System.Diagnostics.Stopwatch.GetTimestamp() - started,
+            reply is [(byte)'-', ..]);
         ServeWaiters(); // BLMOVE may have fed another waiter
         EnsureExpiryTimer();
         long seq = _persistence.CloseBatch();
@@ -58,7 +62,9 @@ public sealed partial class ShardGrain
         _context.Reply = writer;
         _context.Args = request.Command;
         _context.Now = UnixTime.NowMilliseconds();
-        ExecuteOne(_context);
+        var spec = CommandTable.Resolve(request.Command, out var error);
+        if (spec is null) writer.WriteError(error!);
+        else ExecuteOne(_context, spec);
         (_context.Reply, _context.Args) = (previousReply, previousArgs);
         var reply = writer.WrittenSpan;
         return reply.SequenceEqual("*-1\r\n"u8) || reply.SequenceEqual("_\r\n"u8) ? null : writer.ToArray();

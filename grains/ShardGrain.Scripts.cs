@@ -58,12 +58,6 @@ public sealed partial class ShardGrain
 
     public Task<bool> KillScript() => Task.FromResult(_scripts.Kill(_slot));
 
-    public Task ApplySiloState(SiloState state)
-    {
-        _scripts.Apply(state);
-        return Task.CompletedTask;
-    }
-
     /// <summary>Waits (without answering BUSY) until no script batch runs: for calls that touch slot state.</summary>
     private async Task WaitUntilNoScriptAsync()
     {

@@ -3,6 +3,8 @@ using Orleans.Concurrency;
 using Orleans.Placement;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.GrainInterfaces.Diagnostics;
+using OrleansLua.GrainInterfaces.Security;
 using OrleansLua.Grains.Blocking;
 using OrleansLua.Grains.Commands;
 using OrleansLua.Grains.Keyspace;
@@ -39,16 +41,24 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     private readonly WatchedKeys _watched = new();
     private readonly List<int> _keyIndexes = [];
     private readonly SlotPersistence _persistence;
+    private readonly CommandStats _stats;
+    private readonly SlowLog _slowLog;
+    private readonly AccessControl _acl;
     private IGrainTimer? _expiryTimer;
     private int _slot;
     /// <summary>Set while a script batch runs off the grain turn.</summary>
     private long? _scriptStarted;
     private TaskCompletionSource? _scriptDone;
 
-    public ShardGrain(ILogger<ShardGrain> logger, ScriptHost scripts, SlotWriter storage)
+    public ShardGrain(ILogger<ShardGrain> logger, ScriptHost scripts, SlotWriter storage, CommandStats stats, SlowLog slowLog,
+        AccessControl acl)
     {
         _logger = logger;
         _scripts = scripts;
+        _stats = stats;
+        _slowLog = slowLog;
+        _acl = acl;
+        _writer.ErrorWritten = stats.ErrorReplied;
         _context = new CommandContext(_keys, _writer);
         _persistence = new SlotPersistence(storage, _keys, WaitUntilNoScriptAsync, () => this.DeactivateOnIdle());
         _keys.KeyChanging = key =>
@@ -94,6 +104,8 @@ public sealed partial class ShardGrain : Grain, IShardGrain
         _writer.Reset();
         _writer.Protocol = (RespProtocol)batch.Protocol;
         _context.Reply = _writer;
+        // A restricted user's scripts are checked command by command (a deleted user may do nothing)
+        _context.User = batch.User is null ? null : _acl.Find(batch.User) ?? AclUser.Nobody;
         if (batch.Transaction)
         {
             if (batch.Watches is { Length: > 0 } watches && !_watched.Unchanged(watches))
@@ -107,14 +119,15 @@ public sealed partial class ShardGrain : Grain, IShardGrain
         {
             _context.Args = args;
             _context.Now = UnixTime.NowMilliseconds();
-            ExecuteOne(_context);
+            ExecuteMeasured(_context, batch);
         }
         var replies = _writer.ToArray();
         ServeWaiters();
         return replies;
     }
 
-    private void ExecuteOne(CommandContext context)
+    /// <summary>Runs one command, counted for INFO commandstats and the slow log (fan-out commands are counted once, by the gateway).</summary>
+    private void ExecuteMeasured(CommandContext context, ShardBatch batch)
     {
         var spec = CommandTable.Resolve(context.Args, out var error);
         if (spec is null)
@@ -122,6 +135,18 @@ public sealed partial class ShardGrain : Grain, IShardGrain
             context.Reply.WriteError(error!);
             return;
         }
+        int mark = _writer.Length;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        ExecuteOne(context, spec);
+        if (spec.Routing == CommandRouting.AllSlots) return;
+        long elapsed = System.Diagnostics.Stopwatch.GetTimestamp() - started;
+        _stats.Called(spec, elapsed, _writer.Length > mark && _writer.WrittenSpan[mark] == (byte)'-');
+        long micros = elapsed * 1_000_000 / System.Diagnostics.Stopwatch.Frequency;
+        if (_slowLog.IsSlow(micros)) _slowLog.Add(context.Args, micros, batch.ClientAddress ?? "", batch.ClientName ?? "");
+    }
+
+    private void ExecuteOne(CommandContext context, CommandSpec spec)
+    {
         if (ScriptHost.IsScriptCommand(spec))
         {
             _scripts.Run(context, spec, _slot, context.Reply);

@@ -12,6 +12,16 @@ public enum ParseStatus
     Error,
 }
 
+/// <summary>What a connection may send: Redis's proto-max-bulk-len, and its tighter limits before AUTH.</summary>
+public readonly record struct RequestLimits(long MaxBulkLength, bool Unauthenticated)
+{
+    public static readonly RequestLimits Default = new(512L * 1024 * 1024, false);
+
+    /// <summary>Before AUTH (when a password is required) Redis accepts at most 10 arguments of at most 16 KiB.</summary>
+    public const int UnauthenticatedMultibulk = 10;
+    public const int UnauthenticatedBulk = 16384;
+}
+
 /// <summary>
 /// Reads client requests: RESP multibulk (<c>*N $len …</c>) and inline commands, with Redis's
 /// limits and its exact protocol error texts.
@@ -20,19 +30,20 @@ public static class RespRequestParser
 {
     public const int MaxInlineLength = 64 * 1024;
     public const int MaxMultibulkLength = 1024 * 1024;
-    public static long MaxBulkLength { get; set; } = 512L * 1024 * 1024;
+    public static ParseStatus TryParse(ref SequenceReader<byte> reader, out byte[][] command, out string? error) =>
+        TryParse(ref reader, RequestLimits.Default, out command, out error);
 
-    public static ParseStatus TryParse(ref SequenceReader<byte> reader, out byte[][] command, out string? error)
+    public static ParseStatus TryParse(ref SequenceReader<byte> reader, in RequestLimits limits, out byte[][] command, out string? error)
     {
         command = [];
         error = null;
         if (!reader.TryPeek(out byte first)) return ParseStatus.Incomplete;
         return first == (byte)'*'
-            ? TryParseMultibulk(ref reader, out command, out error)
+            ? TryParseMultibulk(ref reader, limits, out command, out error)
             : TryParseInline(ref reader, out command, out error);
     }
 
-    private static ParseStatus TryParseMultibulk(ref SequenceReader<byte> reader, out byte[][] command, out string? error)
+    private static ParseStatus TryParseMultibulk(ref SequenceReader<byte> reader, in RequestLimits limits, out byte[][] command, out string? error)
     {
         command = [];
         error = null;
@@ -47,6 +58,8 @@ public static class RespRequestParser
         }
         if (!RespNumbers.TryParseInt64(countLine, out long count) || count > MaxMultibulkLength)
             return Fail("Protocol error: invalid multibulk length", out error);
+        if (count > RequestLimits.UnauthenticatedMultibulk && limits.Unauthenticated)
+            return Fail("Protocol error: unauthenticated multibulk length", out error);
         if (count <= 0) return ParseStatus.Command;
 
         var args = new byte[count][];
@@ -66,8 +79,10 @@ public static class RespRequestParser
                 reader = start;
                 return ParseStatus.Incomplete;
             }
-            if (!RespNumbers.TryParseInt64(lenLine, out long len) || len < 0 || len > MaxBulkLength)
+            if (!RespNumbers.TryParseInt64(lenLine, out long len) || len < 0 || len > limits.MaxBulkLength)
                 return Fail("Protocol error: invalid bulk length", out error);
+            if (len > RequestLimits.UnauthenticatedBulk && limits.Unauthenticated)
+                return Fail("Protocol error: unauthenticated bulk length", out error);
             if (reader.Remaining < len + 2)
             {
                 reader = start;

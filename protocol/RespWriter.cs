@@ -30,8 +30,12 @@ public sealed class RespWriter : IReplyWriter, IBufferWriter<byte>
 
     public void WriteOk() => WriteRaw("+OK\r\n"u8);
 
+    /// <summary>Told of every error reply written (INFO errorstats counts them by code).</summary>
+    public Action<string>? ErrorWritten { get; set; }
+
     public void WriteError(string message)
     {
+        ErrorWritten?.Invoke(message);
         // An error reply is one line: Redis replaces newlines so the frame stays valid.
         WriteLine((byte)'-', message.Contains('\n') || message.Contains('\r')
             ? message.Replace('\r', ' ').Replace('\n', ' ') : message);

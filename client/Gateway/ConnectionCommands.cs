@@ -14,14 +14,19 @@ public sealed class ConnectionCommands
     private readonly ServerInfo _info;
     private readonly ScriptCommands _scripts;
     private readonly ServerConfig _config;
+    private readonly SlowLogCommands _slowLog;
 
-    public ConnectionCommands(GatewayContext gateway, IGrainFactory grains, ServerSettings settings)
+    public ConnectionCommands(GatewayContext gateway, IGrainFactory grains)
     {
         this.gateway = gateway;
         _info = new ServerInfo(gateway, grains);
-        _scripts = new ScriptCommands(grains, gateway.Router);
-        _config = new ServerConfig(gateway.Options, settings, grains, _scripts);
+        _scripts = new ScriptCommands(grains, gateway.Router, gateway.Cluster);
+        _config = new ServerConfig(gateway.Options, gateway.Cluster);
+        _slowLog = new SlowLogCommands(gateway, _info);
+        Acl = new AclCommands(gateway);
     }
+
+    public AclCommands Acl { get; }
 
     public async Task ExecuteAsync(CommandSpec spec, byte[][] args, ClientSession session, RespWriter w)
     {
@@ -39,7 +44,10 @@ public sealed class ConnectionCommands
                 session.CloseRequested = true;
                 break;
             case "hello":
-                await HelloAsync(args, session, w);
+                Hello(args, session, w);
+                break;
+            case "auth":
+                Acl.Auth(args, session, w);
                 break;
             case "select":
                 if (!RespNumbers.TryParseInt64(args[1], out long db)) w.WriteError("ERR value is not an integer or out of range");
@@ -50,6 +58,7 @@ public sealed class ConnectionCommands
                 session.Protocol = RespProtocol.Resp2;
                 session.Name = "";
                 session.NoEvict = false;
+                session.ResetUser(gateway.Acl);
                 w.Protocol = RespProtocol.Resp2;
                 w.WriteSimpleString("RESET");
                 break;
@@ -70,7 +79,16 @@ public sealed class ConnectionCommands
                 await _config.SetAsync(args, w);
                 break;
             case "config|resetstat":
+                await gateway.Nodes.Reset(everything: true);
+                gateway.CommandStats.Reset();
+                gateway.Stats.Reset();
+                gateway.SlowLog.Reset();
                 w.WriteOk();
+                break;
+            case "slowlog|get":
+            case "slowlog|len":
+            case "slowlog|reset":
+                await _slowLog.ExecuteAsync(spec, args, w);
                 break;
             case "script|load":
             case "script|exists":
@@ -90,7 +108,8 @@ public sealed class ConnectionCommands
                 w.WriteVerbatim(await _info.ClusterInfoAsync());
                 break;
             default:
-                if (spec.Name.StartsWith("client|", StringComparison.Ordinal)) ClientCommand(spec, args, session, w);
+                if (spec.Name.StartsWith("acl|", StringComparison.Ordinal) && spec.Name != "acl|help") await Acl.ExecuteAsync(spec, args, session, w);
+                else if (spec.Name.StartsWith("client|", StringComparison.Ordinal)) ClientCommand(spec, args, session, w);
                 else if (spec.Name.StartsWith("command", StringComparison.Ordinal)) CommandIntrospection.Execute(spec, args, w);
                 else if (spec.Name.EndsWith("|help", StringComparison.Ordinal)) WriteHelp(spec, w);
                 else w.WriteError($"ERR unknown command '{spec.Name}'");
@@ -98,7 +117,7 @@ public sealed class ConnectionCommands
         }
     }
 
-    private async Task HelloAsync(byte[][] args, ClientSession session, RespWriter w)
+    private void Hello(byte[][] args, ClientSession session, RespWriter w)
     {
         var protocol = session.Protocol;
         int i = 1;
@@ -118,9 +137,14 @@ public sealed class ConnectionCommands
             i = 2;
         }
         string? name = null;
+        (string User, byte[] Password)? credentials = null;
         for (; i < args.Length; i++)
         {
-            if (args[i].Is("auth") && args.Length - i - 1 >= 2) i += 2; // no password configured: any credentials pass, as for Redis's nopass default user
+            if (args[i].Is("auth") && args.Length - i - 1 >= 2)
+            {
+                credentials = (Encoding.UTF8.GetString(args[i + 1]), args[i + 2]);
+                i += 2;
+            }
             else if (args[i].Is("setname") && args.Length - i - 1 >= 1)
             {
                 name = Encoding.UTF8.GetString(args[++i]);
@@ -136,6 +160,16 @@ public sealed class ConnectionCommands
                 return;
             }
         }
+        if (credentials is { } c && Acl.Authenticate(session, c.User, c.Password) is { } authError)
+        {
+            w.WriteError(authError);
+            return;
+        }
+        if (!session.Authenticated)
+        {
+            w.WriteError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+            return;
+        }
         if (name is not null) session.Name = name;
         session.Protocol = protocol;
         w.Protocol = protocol;
@@ -147,7 +181,6 @@ public sealed class ConnectionCommands
         w.WriteBulkString("mode"); w.WriteBulkString("standalone");
         w.WriteBulkString("role"); w.WriteBulkString("master");
         w.WriteBulkString("modules"); w.WriteArrayHeader(0);
-        await Task.CompletedTask;
     }
 
     private void ClientCommand(CommandSpec spec, byte[][] args, ClientSession session, RespWriter w)
@@ -196,6 +229,9 @@ public sealed class ConnectionCommands
                 w.WriteOk();
                 break;
             }
+            case "client|kill":
+                ClientKill(args, session, w);
+                break;
             case "client|no-evict":
                 if (args[2].Is("on")) session.NoEvict = true;
                 else if (args[2].Is("off")) session.NoEvict = false;
@@ -250,6 +286,94 @@ public sealed class ConnectionCommands
         var text = new StringBuilder();
         foreach (var s in sessions) text.Append(s.Describe()).Append('\n');
         w.WriteVerbatim(text.ToString());
+    }
+
+    /// <summary>
+    /// CLIENT KILL addr:port (old form: one client, or "No such client") or the filters ID, ADDR,
+    /// LADDR, USER, TYPE, SKIPME (count of killed clients). Acts on this gateway's connections.
+    /// </summary>
+    private void ClientKill(byte[][] args, ClientSession session, RespWriter w)
+    {
+        if (args.Length == 3)
+        {
+            var address = Encoding.UTF8.GetString(args[2]);
+            var target = gateway.Clients.All.FirstOrDefault(s => s.Address == address);
+            if (target is null) w.WriteError("ERR No such client");
+            else
+            {
+                KillSession(target, session);
+                w.WriteOk();
+            }
+            return;
+        }
+        IEnumerable<ClientSession> targets = gateway.Clients.All;
+        bool skipMe = true;
+        for (int i = 2; i < args.Length; i += 2)
+        {
+            if (i + 1 >= args.Length)
+            {
+                w.WriteError("ERR syntax error");
+                return;
+            }
+            var value = Encoding.UTF8.GetString(args[i + 1]);
+            if (args[i].Is("id"))
+            {
+                if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long id) || id <= 0)
+                {
+                    w.WriteError("ERR client-id should be greater than 0");
+                    return;
+                }
+                targets = targets.Where(s => s.Id == id);
+            }
+            else if (args[i].Is("addr")) targets = targets.Where(s => s.Address == value);
+            else if (args[i].Is("laddr")) targets = targets.Where(s => s.LocalAddress == value);
+            else if (args[i].Is("user")) targets = targets.Where(s => s.User.Name == value);
+            else if (args[i].Is("type"))
+            {
+                var type = value.ToLowerInvariant();
+                if (type is not ("normal" or "master" or "replica" or "slave" or "pubsub"))
+                {
+                    w.WriteError($"ERR Unknown client type '{value}'");
+                    return;
+                }
+                targets = type switch
+                {
+                    "normal" => targets.Where(s => !s.IsPubSub),
+                    "pubsub" => targets.Where(s => s.IsPubSub),
+                    _ => [],
+                };
+            }
+            else if (args[i].Is("skipme"))
+            {
+                if (args[i + 1].Is("yes")) skipMe = true;
+                else if (args[i + 1].Is("no")) skipMe = false;
+                else
+                {
+                    w.WriteError("ERR syntax error");
+                    return;
+                }
+            }
+            else
+            {
+                w.WriteError("ERR syntax error");
+                return;
+            }
+        }
+        int killed = 0;
+        foreach (var target in targets.ToList())
+        {
+            if (skipMe && target == session) continue;
+            KillSession(target, session);
+            killed++;
+        }
+        w.WriteInteger(killed);
+    }
+
+    /// <summary>Killing one's own connection closes it after this reply, as Redis does.</summary>
+    private static void KillSession(ClientSession target, ClientSession caller)
+    {
+        if (target == caller) caller.CloseRequested = true;
+        else target.Kill?.Invoke();
     }
 
     private static void WriteHelp(CommandSpec spec, RespWriter w)

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Configuration;
+using OrleansLua.GrainInterfaces.Diagnostics;
+using OrleansLua.GrainInterfaces.Security;
 
 namespace OrleansLua.Client.Gateway;
 
@@ -8,15 +11,18 @@ namespace OrleansLua.Client.Gateway;
 public sealed class GatewayContext
 {
     public GatewayContext(IGrainFactory grains, IOptions<GatewayOptions> options, ClientRegistry clients, ServerStats stats,
-        ServerSettings settings, ILogger<GrainCallRetry>? retryLogger = null)
+        ClusterStateFollower cluster, CommandStats commandStats, SlowLog slowLog, ILogger<GrainCallRetry>? retryLogger = null)
     {
         _grains = grains;
         Options = options.Value;
         Clients = clients;
         Stats = stats;
+        Cluster = cluster;
+        CommandStats = commandStats;
+        SlowLog = slowLog;
         Router = new SlotRouter(grains, new GrainCallRetry(retryLogger));
         FanOut = new FanOutCommands(Router);
-        Connection = new ConnectionCommands(this, grains, settings);
+        Connection = new ConnectionCommands(this, grains);
         Blocked = new BlockedClients(grains);
         PubSub = new PubSubBroker(grains);
     }
@@ -26,12 +32,22 @@ public sealed class GatewayContext
     public GatewayOptions Options { get; }
     public ClientRegistry Clients { get; }
     public ServerStats Stats { get; }
+    /// <summary>Settings, ACL users and script epoch, kept in step with the cluster.</summary>
+    public ClusterStateFollower Cluster { get; }
+    public ServerSettings Settings => Cluster.Settings;
+    public AccessControl Acl => Cluster.Acl;
+    public CommandStats CommandStats { get; }
+    public SlowLog SlowLog { get; }
+    public AclLog AclLog { get; } = new();
     public SlotRouter Router { get; }
     public FanOutCommands FanOut { get; }
     public ConnectionCommands Connection { get; }
     public BlockedClients Blocked { get; }
     public PubSubBroker PubSub { get; }
     public IPubSubGrain PubSubHub => _grains.GetGrain<IPubSubGrain>(0);
+    public IClusterNodesGrain Nodes => _grains.GetGrain<IClusterNodesGrain>(0);
+    /// <summary>This node's name in the cluster's node list (unique per process start).</summary>
+    public string NodeId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     /// <summary>The port the listener actually bound (differs from the option when it was 0).</summary>
     public int BoundPort { get; internal set; }
 
@@ -42,11 +58,26 @@ public sealed class GatewayContext
                 static _ => true, "Keyless script");
 }
 
-/// <summary>Counters for INFO stats.</summary>
+/// <summary>This gateway's own counters for INFO clients and stats.</summary>
 public sealed class ServerStats
 {
-    private long _commands;
+    private long _commands, _rejectedConnections, _netInput, _netOutput;
     public DateTime Started { get; } = DateTime.UtcNow;
     public long CommandsProcessed => Interlocked.Read(ref _commands);
+    public long RejectedConnections => Interlocked.Read(ref _rejectedConnections);
+    public long NetInputBytes => Interlocked.Read(ref _netInput);
+    public long NetOutputBytes => Interlocked.Read(ref _netOutput);
     public void CommandProcessed() => Interlocked.Increment(ref _commands);
+    public void ConnectionRejected() => Interlocked.Increment(ref _rejectedConnections);
+    public void Received(long bytes) => Interlocked.Add(ref _netInput, bytes);
+    public void Sent(long bytes) => Interlocked.Add(ref _netOutput, bytes);
+
+    /// <summary>CONFIG RESETSTAT.</summary>
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _commands, 0);
+        Interlocked.Exchange(ref _rejectedConnections, 0);
+        Interlocked.Exchange(ref _netInput, 0);
+        Interlocked.Exchange(ref _netOutput, 0);
+    }
 }

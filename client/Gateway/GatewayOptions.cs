@@ -12,4 +12,10 @@ public sealed class GatewayOptions
     /// <summary>What CONFIG GET appendonly / appendfsync and INFO persistence report: the co-hosted silo's storage.</summary>
     public bool AppendOnly { get; set; }
     public string AppendFsync { get; set; } = "everysec";
+    /// <summary>
+    /// CONFIG parameters given in configuration (--requirepass, --maxclients, …; section Gateway:Settings).
+    /// A starting node writes them into the cluster's configuration, so every node runs with what the
+    /// operator configured; CONFIG SET changes them at run time.
+    /// </summary>
+    public Dictionary<string, string> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -15,11 +15,14 @@ public static class GatewayServiceCollectionExtensions
         var options = services.AddOptions<GatewayOptions>();
         if (configuration is not null) options.Bind(configuration.GetSection(GatewayOptions.Section));
         if (configure is not null) options.Configure(configure);
-        services.TryAddSingleton<ServerSettings>();
+        services.AddOrleansLuaProcessState();
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<ServerStats>();
         services.AddSingleton<GatewayContext>();
         services.AddSingleton<RespServer>();
+        services.AddSingleton<NodeAgent>();
+        // the node joins the cluster's node list before the listener starts, and leaves after it stops
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<NodeAgent>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RespServer>());
         return services;
     }
@@ -29,5 +32,10 @@ public static class GatewayServiceCollectionExtensions
     {
         ["--port"] = "Gateway:Port",
         ["--bind"] = "Gateway:Bind",
+        // CONFIG parameters on the command line, as redis-server takes them
+        ["--requirepass"] = "Gateway:Settings:requirepass",
+        ["--protected-mode"] = "Gateway:Settings:protected-mode",
+        ["--maxclients"] = "Gateway:Settings:maxclients",
+        ["--timeout"] = "Gateway:Settings:timeout",
     };
 }

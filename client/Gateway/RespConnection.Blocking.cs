@@ -35,6 +35,7 @@ public sealed partial class RespConnection
         var (id, served) = blocked.Register();
         var waiter = new BlockedClientObserverKey(blocked.Reference, id);
         var shard = _gateway.Router.Shard(slot);
+        _session.Blocked = true;
         try
         {
             var request = new BlockRequest { Waiter = waiter, Command = args, Protocol = (byte)_session.Protocol };
@@ -57,6 +58,7 @@ public sealed partial class RespConnection
         }
         finally
         {
+            _session.Blocked = false;
             blocked.Unregister(id);
         }
     }

@@ -12,20 +12,27 @@ namespace OrleansLua.Client.Gateway;
 /// </summary>
 public sealed partial class RespConnection
 {
-    /// <summary>Messages a subscriber may have queued before it counts as too slow and is disconnected.</summary>
-    private const int MaxQueuedMessages = 100_000;
-
     private readonly HashSet<string> _subscribedChannels = new(StringComparer.Ordinal);
     private readonly HashSet<string> _subscribedPatterns = new(StringComparer.Ordinal);
     /// <summary>Guards the two sets: the connection loop changes them, the push pump reads them.</summary>
     private readonly Lock _subscriptions = new();
     private Channel<(byte[] Channel, byte[] Message, byte[]? Pattern)>? _pushes;
+    /// <summary>Bytes of messages queued and not yet written (client-output-buffer-limit pubsub).</summary>
+    private long _queuedBytes;
+    /// <summary>Since when the queue has stayed above the soft limit (Stopwatch ticks; 0 = it is below).</summary>
+    private long _overSoftSince;
 
     private int SubscriptionCount
     {
         get
         {
-            lock (_subscriptions) return _subscribedChannels.Count + _subscribedPatterns.Count;
+            lock (_subscriptions)
+            {
+                // kept current for CLIENT LIST and INFO's pubsub_clients
+                _session.Subscriptions = _subscribedChannels.Count;
+                _session.PatternSubscriptions = _subscribedPatterns.Count;
+                return _subscribedChannels.Count + _subscribedPatterns.Count;
+            }
         }
     }
 
@@ -132,22 +139,39 @@ public sealed partial class RespConnection
 
     /// <summary>
     /// A published message for this connection (called by the broker, any thread): queued, and
-    /// written by the push pump. False when this subscriber is too slow and gets disconnected.
+    /// written by the push pump. False when this subscriber is too slow and gets disconnected: its
+    /// queue passed client-output-buffer-limit pubsub's hard limit, or stayed over the soft limit
+    /// for its seconds (32 MB, or 8 MB for 60 s by default), as in Redis.
     /// </summary>
     public bool QueueMessage(byte[] channel, byte[] message, byte[]? pattern)
     {
-        if (_pushes is { } pushes && pushes.Writer.TryWrite((channel, message, pattern))) return true;
-        _logger.LogWarning("Connection {Id} is not reading its Pub/Sub messages; closing it", _session.Id);
-        _session.CloseRequested = true;
+        long queued = Interlocked.Add(ref _queuedBytes, channel.Length + message.Length + (pattern?.Length ?? 0) + 32);
+        _session.OutputBufferBytes = queued;
+        if (!OverPubSubLimit(queued) && _pushes is { } pushes && pushes.Writer.TryWrite((channel, message, pattern))) return true;
+        _logger.LogWarning("Connection {Id} ({Address}) is not reading its Pub/Sub messages ({Bytes} bytes queued); closing it",
+            _session.Id, _session.Address, queued);
+        Kill();
         _socket.Close();
         return false;
+    }
+
+    private bool OverPubSubLimit(long queued)
+    {
+        var limit = _gateway.Settings.OutputLimits.PubSub;
+        if (limit.Hard > 0 && queued > limit.Hard) return true;
+        if (limit.Soft == 0 || queued <= limit.Soft)
+        {
+            Interlocked.Exchange(ref _overSoftSince, 0);
+            return false;
+        }
+        long since = Interlocked.CompareExchange(ref _overSoftSince, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
+        return since != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(since).TotalSeconds >= limit.SoftSeconds;
     }
 
     private void StartPushPump()
     {
         if (_pushes is not null) return;
-        _pushes = Channel.CreateBounded<(byte[], byte[], byte[]?)>(
-            new BoundedChannelOptions(MaxQueuedMessages) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _pushes = Channel.CreateUnbounded<(byte[], byte[], byte[]?)>(new UnboundedChannelOptions { SingleReader = true });
         _ = PumpPushesAsync(_pushes.Reader);
     }
 
@@ -173,11 +197,13 @@ public sealed partial class RespConnection
                     if (pattern is not null) frame.WriteBulk(pattern);
                     frame.WriteBulk(channel);
                     frame.WriteBulk(message);
+                    _gateway.Stats.Sent(frame.Length);
                     await _writer!.WriteAsync(frame.WrittenMemory, _cancellation);
                 }
                 finally
                 {
                     _writeLock.Release();
+                    _session.OutputBufferBytes = Interlocked.Add(ref _queuedBytes, -(channel.Length + message.Length + (pattern?.Length ?? 0) + 32));
                 }
             }
         }
@@ -197,6 +223,7 @@ public sealed partial class RespConnection
             patterns = _subscribedPatterns.ToArray();
             _subscribedChannels.Clear();
             _subscribedPatterns.Clear();
+            _session.Subscriptions = _session.PatternSubscriptions = 0;
         }
         foreach (var name in channels) await _gateway.PubSub.UnsubscribeAsync(this, System.Text.Encoding.Latin1.GetBytes(name), pattern: false);
         foreach (var name in patterns) await _gateway.PubSub.UnsubscribeAsync(this, System.Text.Encoding.Latin1.GetBytes(name), pattern: true);

@@ -98,7 +98,7 @@ public sealed partial class RespConnection
             return;
         }
         FlushBatch();
-        var batch = new ShardBatch { Commands = commands, Protocol = (byte)_session.Protocol, Transaction = true, Watches = watches };
+        var batch = NewBatch(commands, transaction: true, watches);
         _pending.Add(new Pending(1, CallSlot(slot, batch)));
         await DrainAsync();
         ForgetWatches();

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.GrainInterfaces.Security;
 using OrleansLua.Protocol;
 
 namespace OrleansLua.Client.Gateway;
@@ -37,22 +38,41 @@ public sealed partial class RespConnection
     /// <summary>Replies and pushed Pub/Sub messages share the socket: one writer at a time.</summary>
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
+    /// <summary>Cancelled by CLIENT KILL, the idle timeout or a deleted user: ends a pending read at once.</summary>
+    private readonly CancellationTokenSource _kill = new();
+
     public RespConnection(Socket socket, GatewayContext gateway, ILogger logger)
     {
         _socket = socket;
         _gateway = gateway;
         _logger = logger;
-        _session = gateway.Clients.Open(socket.RemoteEndPoint, socket.LocalEndPoint);
+        _session = gateway.Clients.Open(socket.RemoteEndPoint, socket.LocalEndPoint, gateway.Acl);
+        _session.Kill = Kill;
+        _out.ErrorWritten = gateway.CommandStats.ErrorReplied;
+    }
+
+    private void Kill()
+    {
+        _session.CloseRequested = true;
+        try
+        {
+            _kill.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // already ended
+        }
     }
 
     public ClientSession Session => _session;
 
-    public async Task RunAsync(CancellationToken cancellation)
+    public async Task RunAsync(CancellationToken serverStopping)
     {
         await using var stream = new NetworkStream(_socket, ownsSocket: true);
         var reader = _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 65536));
         var writer = _writer = PipeWriter.Create(stream);
-        _cancellation = cancellation;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(serverStopping, _kill.Token);
+        var cancellation = _cancellation = stopping.Token;
         try
         {
             while (!cancellation.IsCancellationRequested)
@@ -61,7 +81,16 @@ public sealed partial class RespConnection
                 _pendingRead = null;
                 var buffer = result.Buffer;
                 string? protocolError = ParseCommands(buffer, out var consumed, out bool hitLimit);
+                long unparsed = buffer.Slice(consumed).Length;
+                _gateway.Stats.Received(buffer.Length - unparsed);
+                _session.QueryBufferBytes = unparsed;
                 reader.AdvanceTo(consumed, hitLimit ? consumed : buffer.End);
+                if (unparsed > _gateway.Settings.QueryBufferLimit)
+                {
+                    // Redis closes such a client without a reply (a request that never ends)
+                    _logger.LogWarning("Closing connection {Id} ({Address}): its query buffer reached client-query-buffer-limit", _session.Id, _session.Address);
+                    break;
+                }
 
                 await ExecuteAsync();
                 if (protocolError is not null)
@@ -69,6 +98,7 @@ public sealed partial class RespConnection
                     _out.WriteError("ERR " + protocolError);
                     _session.CloseRequested = true;
                 }
+                if (OverOutputLimit()) break;
                 await FlushAsync();
                 if (_session.CloseRequested || (result.IsCompleted && !hitLimit)) break;
             }
@@ -88,7 +118,19 @@ public sealed partial class RespConnection
             _gateway.Clients.Close(_session);
             await reader.CompleteAsync();
             await writer.CompleteAsync();
+            _kill.Dispose();
         }
+    }
+
+    /// <summary>client-output-buffer-limit normal: replies of one read that outgrow the hard limit close the connection, as in Redis.</summary>
+    private bool OverOutputLimit()
+    {
+        var limit = _gateway.Settings.OutputLimits.Normal;
+        if (limit.Hard == 0 || _out.Length <= limit.Hard) return false;
+        _logger.LogWarning("Closing connection {Id} ({Address}): {Bytes} bytes of replies exceed client-output-buffer-limit normal {Limit}",
+            _session.Id, _session.Address, _out.Length, limit.Hard);
+        _out.Reset();
+        return true;
     }
 
     private async Task FlushAsync()
@@ -109,6 +151,7 @@ public sealed partial class RespConnection
     private async Task FlushLockedAsync()
     {
         if (_out.Length == 0) return;
+        _gateway.Stats.Sent(_out.Length);
         await _writer!.WriteAsync(_out.WrittenMemory, _cancellation);
         _out.Reset();
     }
@@ -119,6 +162,7 @@ public sealed partial class RespConnection
         hitLimit = false;
         var sequence = new SequenceReader<byte>(buffer);
         string? error = null;
+        var limits = new RequestLimits(_gateway.Settings.ProtoMaxBulkLength, !_session.Authenticated);
         while (true)
         {
             if (_commands.Count >= _gateway.Options.MaxPipelineDepth)
@@ -126,7 +170,7 @@ public sealed partial class RespConnection
                 hitLimit = sequence.Remaining > 0;
                 break;
             }
-            var status = RespRequestParser.TryParse(ref sequence, out var command, out error);
+            var status = RespRequestParser.TryParse(ref sequence, limits, out var command, out error);
             if (status == ParseStatus.Command)
             {
                 if (command.Length > 0) _commands.Add(command);
@@ -146,14 +190,23 @@ public sealed partial class RespConnection
             if (_session.CloseRequested) break;
             _session.LastInteraction = DateTime.UtcNow;
             var spec = CommandTable.Resolve(args, out var error);
-            if (_transaction.Active && !IsTransactionControl(spec))
-            {
-                Queue(spec, args, error);
-                continue;
-            }
             if (spec is null)
             {
-                Immediate(w => w.WriteError(error!));
+                if (CommandTable.Find(args[0]) is { } known) _gateway.CommandStats.Rejected(known);
+                if (_transaction.Active) Queue(null, args, error);
+                else Immediate(w => w.WriteError(error!));
+                continue;
+            }
+            if (Refusal(spec, args) is { } refusal)
+            {
+                _gateway.CommandStats.Rejected(spec);
+                if (_transaction.Active) Queue(null, args, refusal);
+                else Immediate(w => w.WriteError(refusal));
+                continue;
+            }
+            if (_transaction.Active && !IsTransactionControl(spec))
+            {
+                Queue(spec, args, null);
                 continue;
             }
             _session.LastCommand = spec.Name;
@@ -172,7 +225,7 @@ public sealed partial class RespConnection
             if (spec.Group == "pubsub")
             {
                 await DrainAsync();
-                await GuardedAsync(spec, () => ExecutePubSubAsync(spec, args));
+                await GuardedAsync(spec, args, () => ExecutePubSubAsync(spec, args));
                 continue;
             }
             if (spec.Name == "ping" && SubscriptionCount > 0 && _session.Protocol == RespProtocol.Resp2)
@@ -188,14 +241,14 @@ public sealed partial class RespConnection
             }
             if (spec.Group == "transactions")
             {
-                await GuardedAsync(spec, () => ExecuteTransactionCommandAsync(spec, args));
+                await GuardedAsync(spec, args, () => ExecuteTransactionCommandAsync(spec, args));
                 continue;
             }
             switch (spec.Routing)
             {
                 case CommandRouting.Slot when spec.Has(CommandFlags.Blocking):
                     await DrainAsync();
-                    await GuardedAsync(spec, () => ExecuteBlockingAsync(spec, args));
+                    await GuardedAsync(spec, args, () => ExecuteBlockingAsync(spec, args));
                     break;
                 case CommandRouting.Slot:
                     RouteToSlot(spec, args);
@@ -210,10 +263,33 @@ public sealed partial class RespConnection
             }
         }
         await DrainAsync();
+        _session.QueuedInMulti = _transaction.Active ? _transaction.Commands.Count : -1;
+    }
+
+    /// <summary>
+    /// NOAUTH before authentication, then the user's ACL (command, keys, channels). A denied command is
+    /// logged in ACL LOG; inside MULTI it makes EXEC abort, as in Redis.
+    /// </summary>
+    private string? Refusal(CommandSpec spec, byte[][] args)
+    {
+        if (!_session.Authenticated && !spec.Has(CommandFlags.NoAuth)) return AclCommands.NoAuth;
+        if (!_session.Refresh(_gateway.Acl))
+        {
+            _session.CloseRequested = true; // its user was deleted
+            return AclCommands.NoAuth;
+        }
+        var user = _session.User;
+        if (user.IsUnrestricted || spec.Has(CommandFlags.NoAuth)) return null;
+        var denial = user.Check(spec, args, _keyScratch, out int denied);
+        if (denial == AclDenial.None) return null;
+        var reason = denial switch { AclDenial.Command => AclLogReason.Command, AclDenial.Key => AclLogReason.Key, _ => AclLogReason.Channel };
+        var obj = denial == AclDenial.Command ? spec.Name : System.Text.Encoding.UTF8.GetString(args[denied]);
+        _gateway.AclLog.Add(reason, _transaction.Active ? "multi" : "toplevel", obj, user.Name, _session);
+        return AclCommands.Denied(spec, denial);
     }
 
     /// <summary>Connection and fan-out commands: the gateway answers them itself, after every earlier reply.</summary>
-    private Task ExecuteLocallyAsync(CommandSpec spec, byte[][] args) => GuardedAsync(spec, () =>
+    private Task ExecuteLocallyAsync(CommandSpec spec, byte[][] args) => GuardedAsync(spec, args, () =>
         spec.Routing == CommandRouting.AllSlots
             ? _gateway.FanOut.ExecuteAsync(spec, args, _session.Protocol, _out)
             : _gateway.Connection.ExecuteAsync(spec, args, _session, _out));
@@ -233,11 +309,13 @@ public sealed partial class RespConnection
 
     /// <summary>
     /// Runs a command the connection awaits itself (gateway-local, blocking, WATCH, Pub/Sub): a failed
-    /// grain call becomes this command's error reply instead of ending the connection.
+    /// grain call becomes this command's error reply instead of ending the connection. Counted here
+    /// for INFO commandstats and the slow log, except blocking commands (their grain counts them).
     /// </summary>
-    private async Task GuardedAsync(CommandSpec spec, Func<Task> action)
+    private async Task GuardedAsync(CommandSpec spec, byte[][] args, Func<Task> action)
     {
         int mark = _out.Length;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await action();
@@ -248,6 +326,12 @@ public sealed partial class RespConnection
             _out.Truncate(mark);
             _out.WriteError(ErrorReply(ex));
         }
+        if (spec.Has(CommandFlags.Blocking)) return;
+        long elapsed = System.Diagnostics.Stopwatch.GetTimestamp() - started;
+        _gateway.CommandStats.Called(spec, elapsed, _out.Length > mark && _out.WrittenSpan[mark] == (byte)'-');
+        long micros = elapsed * 1_000_000 / System.Diagnostics.Stopwatch.Frequency;
+        if (_gateway.SlowLog.IsSlow(micros) && !spec.Has(CommandFlags.SkipSlowlog))
+            _gateway.SlowLog.Add(args, micros, _session.Address, _session.Name);
     }
 
     private void RouteToSlot(CommandSpec spec, byte[][] args)
@@ -318,8 +402,19 @@ public sealed partial class RespConnection
         _batchSlot = NoBatch;
     }
 
-    private Task<byte[]> CallSlot(int slot, byte[][][] commands, byte protocol) =>
-        CallSlot(slot, new ShardBatch { Commands = commands, Protocol = protocol });
+    private Task<byte[]> CallSlot(int slot, byte[][][] commands, byte protocol) => CallSlot(slot, NewBatch(commands));
+
+    /// <summary>A batch for this connection: its protocol, its ACL user (scripts check each call) and who it is (slow log).</summary>
+    private ShardBatch NewBatch(byte[][][] commands, bool transaction = false, WatchedKey[]? watches = null) => new()
+    {
+        Commands = commands,
+        Protocol = (byte)_session.Protocol,
+        Transaction = transaction,
+        Watches = watches,
+        User = _session.RestrictedUser,
+        ClientAddress = _session.Address,
+        ClientName = _session.Name,
+    };
 
     private Task<byte[]> CallSlot(int slot, ShardBatch batch)
     {
@@ -345,7 +440,7 @@ public sealed partial class RespConnection
             write(_out);
             return;
         }
-        var w = new RespWriter(_session.Protocol, 64);
+        var w = new RespWriter(_session.Protocol, 64) { ErrorWritten = _gateway.CommandStats.ErrorReplied };
         write(w);
         _pending.Add(new Pending(1, Task.FromResult(w.ToArray())));
     }

@@ -1,16 +1,34 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace OrleansLua.Client.Gateway;
 
-/// <summary>The RESP listener: accepts TCP connections and runs a <see cref="RespConnection"/> for each.</summary>
+/// <summary>
+/// The RESP listener: accepts TCP connections and runs a <see cref="RespConnection"/> for each.
+/// Enforces maxclients and protected mode at accept, and the idle timeout once a second.
+/// </summary>
 public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logger) : IHostedService
 {
+    public const string MaxClientsError = "-ERR max number of clients reached\r\n";
+
+    public const string ProtectedModeError =
+        "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. " +
+        "In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis " +
+        "you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' " +
+        "from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not " +
+        "publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just " +
+        "disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then " +
+        "restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. " +
+        "4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the " +
+        "server to start accepting connections from the outside.\r\n";
+
     private Socket? _listener;
     private CancellationTokenSource? _stopping;
     private Task? _acceptLoop;
+    private Timer? _idleSweep;
     private readonly HashSet<Task> _connections = [];
 
     public int Port => gateway.BoundPort;
@@ -29,9 +47,18 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
         gateway.BoundPort = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _stopping = new CancellationTokenSource();
         _acceptLoop = AcceptLoopAsync(_stopping.Token);
+        _idleSweep = new Timer(_ => CloseIdleClients(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        gateway.Acl.UsersDeleted += CloseConnectionsOf;
         logger.LogInformation("OrleansLua RESP gateway listening on {Address}:{Port}", address, gateway.BoundPort);
+        if (!IPAddress.IsLoopback(address) && ProtectedModeApplies)
+            logger.LogWarning("Protected mode: no password is set for the default user, so only loopback clients are accepted on {Address}:{Port}. " +
+                "Set one (--requirepass, CONFIG SET requirepass or ACL SETUSER default) or turn protected mode off (--protected-mode no)",
+                address, gateway.BoundPort);
         return Task.CompletedTask;
     }
+
+    /// <summary>Redis's protected mode: on, and the default user needs no password.</summary>
+    private bool ProtectedModeApplies => gateway.Settings.ProtectedModeEnabled && !gateway.Acl.AuthRequired;
 
     private async Task AcceptLoopAsync(CancellationToken cancellation)
     {
@@ -49,6 +76,12 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
                 continue;
             }
             socket.NoDelay = true;
+            if (Refusal(socket) is { } refusal)
+            {
+                gateway.Stats.ConnectionRejected();
+                _ = RefuseAsync(socket, refusal);
+                continue;
+            }
             var connection = new RespConnection(socket, gateway, logger);
             var task = Task.Run(() => connection.RunAsync(cancellation), CancellationToken.None);
             lock (_connections) _connections.Add(task);
@@ -56,8 +89,57 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
         }
     }
 
+    private string? Refusal(Socket socket)
+    {
+        if (gateway.Clients.Count >= gateway.Settings.MaxClientCount) return MaxClientsError;
+        if (ProtectedModeApplies && socket.RemoteEndPoint is IPEndPoint remote
+            && !IPAddress.IsLoopback(remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address))
+            return ProtectedModeError;
+        return null;
+    }
+
+    /// <summary>Redis writes the error and closes: the client reads it as the reply to its first command.</summary>
+    private async Task RefuseAsync(Socket socket, string error)
+    {
+        try
+        {
+            using (socket)
+            {
+                await socket.SendAsync(Encoding.ASCII.GetBytes(error), SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(1));
+                socket.Shutdown(SocketShutdown.Both);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or TimeoutException)
+        {
+            // the client went away first
+        }
+    }
+
+    /// <summary>timeout: normal clients idle that long are closed; blocked and subscribed clients are not, as in Redis.</summary>
+    private void CloseIdleClients()
+    {
+        long seconds = gateway.Settings.IdleTimeoutSeconds;
+        if (seconds <= 0) return;
+        var now = DateTime.UtcNow;
+        foreach (var session in gateway.Clients.All)
+        {
+            if (session.Blocked || session.IsPubSub || (now - session.LastInteraction).TotalSeconds <= seconds) continue;
+            logger.LogDebug("Closing connection {Id}: idle for more than {Seconds} s", session.Id, seconds);
+            session.Kill?.Invoke();
+        }
+    }
+
+    /// <summary>ACL DELUSER anywhere in the cluster: that user's connections here are closed, as in Redis.</summary>
+    private void CloseConnectionsOf(IReadOnlyCollection<string> users)
+    {
+        foreach (var session in gateway.Clients.All)
+            if (users.Contains(session.User.Name)) session.Kill?.Invoke();
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        gateway.Acl.UsersDeleted -= CloseConnectionsOf;
+        if (_idleSweep is not null) await _idleSweep.DisposeAsync();
         _stopping?.Cancel();
         _listener?.Dispose();
         if (_acceptLoop is not null) await _acceptLoop;

@@ -1,11 +1,12 @@
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.GrainInterfaces.Configuration;
 using OrleansLua.Protocol;
 
 namespace OrleansLua.Client.Gateway;
 
 /// <summary>SCRIPT LOAD / EXISTS / FLUSH / KILL against the cluster-wide script registry.</summary>
-public sealed class ScriptCommands(IGrainFactory grains, SlotRouter router)
+public sealed class ScriptCommands(IGrainFactory grains, SlotRouter router, ClusterStateFollower cluster)
 {
     private IScriptRegistryGrain Registry => grains.GetGrain<IScriptRegistryGrain>(0);
 
@@ -33,7 +34,7 @@ public sealed class ScriptCommands(IGrainFactory grains, SlotRouter router)
                     w.WriteError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
                     break;
                 }
-                await PublishAsync(await Registry.Flush());
+                await cluster.FlushScriptsAsync();
                 w.WriteOk();
                 break;
             case "script|kill":
@@ -46,16 +47,6 @@ public sealed class ScriptCommands(IGrainFactory grains, SlotRouter router)
                 break;
             }
         }
-    }
-
-    /// <summary>
-    /// Hands the cluster's state to every silo that hosts shard grains, through those grains
-    /// (an interleaving call, so a busy slot takes it too).
-    /// </summary>
-    public async Task PublishAsync(SiloState state)
-    {
-        var slots = await router.ActiveSlotsAsync();
-        await Task.WhenAll(slots.Select(s => router.Shard(s).ApplySiloState(state)));
     }
 
     private static bool IsMode(byte[] arg) => arg.Is("sync") || arg.Is("async");

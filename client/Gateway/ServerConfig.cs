@@ -1,15 +1,16 @@
 using System.Text;
-using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Configuration;
+using OrleansLua.GrainInterfaces.Security;
 using OrleansLua.Protocol;
 
 namespace OrleansLua.Client.Gateway;
 
 /// <summary>
-/// CONFIG GET/SET. The settings OrleansLua honours at run time (<see cref="ServerSettings"/>) are
-/// settable and reach every silo; the others are reported for clients that read them and are
-/// immutable.
+/// CONFIG GET/SET. The settings OrleansLua honours (<see cref="ServerSettings"/>) are settable and
+/// reach every node of the cluster; the others are reported for clients that read them and are
+/// immutable. CONFIG GET of an unknown name matches nothing, as in Redis.
 /// </summary>
-public sealed class ServerConfig(GatewayOptions options, ServerSettings settings, IGrainFactory grains, ScriptCommands scripts)
+public sealed class ServerConfig(GatewayOptions options, ClusterStateFollower cluster)
 {
     private IEnumerable<(string Name, string Value)> Fixed =>
     [
@@ -21,20 +22,14 @@ public sealed class ServerConfig(GatewayOptions options, ServerSettings settings
         ("appendfsync", options.AppendFsync),
         ("maxmemory", "0"),
         ("maxmemory-policy", "noeviction"),
-        ("maxclients", "10000"),
-        ("timeout", "0"),
         ("cluster-enabled", "no"),
-        ("proto-max-bulk-len", RespRequestParser.MaxBulkLength.ToString()),
-        ("slowlog-log-slower-than", "10000"),
-        ("slowlog-max-len", "128"),
-        ("requirepass", ""),
     ];
 
     public void Get(byte[][] args, RespWriter w)
     {
-        var patterns = args.Skip(2).Select(a => Encoding.UTF8.GetString(a).ToLowerInvariant()).ToArray();
-        var matches = Fixed.Concat(settings.All)
-            .Where(p => patterns.Any(pattern => Glob(pattern, p.Name)))
+        var patterns = args.Skip(2).Select(a => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(a).ToLowerInvariant())).ToArray();
+        var matches = Fixed.Concat(cluster.Settings.All)
+            .Where(p => patterns.Any(pattern => GlobPattern.IsMatch(pattern, Encoding.UTF8.GetBytes(p.Name))))
             .ToList();
         w.WriteMapHeader(matches.Count);
         foreach (var (name, value) in matches)
@@ -53,7 +48,8 @@ public sealed class ServerConfig(GatewayOptions options, ServerSettings settings
         }
         // Validate everything first, as Redis does: one bad pair changes nothing.
         var staged = new ServerSettings();
-        staged.Apply(settings.Snapshot());
+        staged.Apply(cluster.Settings.Snapshot());
+        var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (int i = 2; i < args.Length; i += 2)
         {
             var name = Encoding.UTF8.GetString(args[i]).ToLowerInvariant();
@@ -71,15 +67,20 @@ public sealed class ServerConfig(GatewayOptions options, ServerSettings settings
                 return;
             }
         }
-        var snapshot = staged.Snapshot();
-        settings.Apply(snapshot);
-        var state = await grains.GetGrain<IScriptRegistryGrain>(0).SetConfig(new Dictionary<string, long>(snapshot));
-        await scripts.PublishAsync(state);
+        foreach (var (name, value) in staged.Snapshot())
+            if (cluster.Settings.Get(name) != value) changes[name] = value;
+        if (changes.TryGetValue(ServerSettings.RequirePass, out var password))
+            foreach (var (user, rules) in RequirePassChanges(cluster.Acl, password!)) changes[user] = rules;
+        if (changes.Count > 0) await cluster.ChangeAsync(changes);
         w.WriteOk();
     }
 
-    private static bool Glob(string pattern, string name) =>
-        pattern == "*" || pattern == name ||
-        System.Text.RegularExpressions.Regex.IsMatch(name,
-            "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$");
+    /// <summary>requirepass is the default user's password: "" makes it nopass again, as Redis does.</summary>
+    public static Dictionary<string, string?> RequirePassChanges(AccessControl acl, string password)
+    {
+        var user = acl.Default.Clone();
+        user.Apply("resetpass");
+        user.Apply(password.Length == 0 ? "nopass" : ">" + password);
+        return new() { [ClusterState.UserPrefix + user.Name] = user.DescribeRules() };
+    }
 }

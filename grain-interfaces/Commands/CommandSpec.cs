@@ -80,6 +80,11 @@ public sealed class CommandSpec
     public required string Summary { get; init; }
     public required string Since { get; init; }
     public IReadOnlyList<CommandSpec> Subcommands { get; init; } = [];
+    /// <summary>
+    /// ACL categories Redis gives beyond (@cat) or against (-@cat) what the flags and group imply;
+    /// written among the flags in the command table ("readonly @dangerous").
+    /// </summary>
+    public IReadOnlyList<string> CategoryAdjustments { get; init; } = [];
     /// <summary>Where a blocking command's timeout is (null: the command never blocks).</summary>
     public TimeoutArgument? Timeout { get; init; }
     /// <summary>Dense index, for handler tables.</summary>
@@ -100,9 +105,23 @@ public sealed class CommandSpec
             if ((Flags & flag) != 0) yield return name;
     }
 
-    /// <summary>ACL categories derived from flags and group, as Redis assigns them.</summary>
+    /// <summary>ACL categories as Redis assigns them: derived from flags and group, then the table's adjustments.</summary>
     public IEnumerable<string> AclCategories()
     {
+        var removed = CategoryAdjustments.Where(c => c.StartsWith('-')).Select(c => c[1..]).ToHashSet();
+        return DerivedCategories().Where(c => !removed.Contains(c))
+            .Concat(CategoryAdjustments.Where(c => c.StartsWith('@')))
+            .Distinct();
+    }
+
+    private IEnumerable<string> DerivedCategories()
+    {
+        if (Subcommands.Count > 0)
+        {
+            // containers are @slow; their subcommands carry the categories
+            yield return "@slow";
+            yield break;
+        }
         if (Has(CommandFlags.Write)) yield return "@write";
         if (Has(CommandFlags.ReadOnly)) yield return "@read";
         if (Has(CommandFlags.Admin)) { yield return "@admin"; yield return "@dangerous"; }
@@ -158,6 +177,7 @@ internal static class CommandFlagNames
         var flags = CommandFlags.None;
         foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
+            if (word.Contains('@')) continue; // an ACL category adjustment, not a flag
             var match = Array.Find(All, f => f.Name == word);
             if (match.Name is null) throw new ArgumentException($"Unknown command flag '{word}'");
             flags |= match.Flag;

@@ -32,11 +32,11 @@ public static partial class CommandTable
             Cmd("object|idletime", 3, "readonly", Keys(2, 2, 1), Slot, "generic", "2.2.3", "Returns the time since the last access to a Redis object."),
             Cmd("object|freq", 3, "readonly", Keys(2, 2, 1), Slot, "generic", "4.0.0", "Returns the logarithmic access frequency counter of a Redis object."),
         ]),
-        Cmd("dbsize", 1, "readonly fast", NoKeys, AllSlots, "server", "1.0.0", "Returns the number of keys in the database.", AggSum),
-        Cmd("keys", 2, "readonly", NoKeys, AllSlots, "generic", "1.0.0", "Returns all key names that match a pattern.", Concat),
+        Cmd("dbsize", 1, "readonly fast @keyspace", NoKeys, AllSlots, "server", "1.0.0", "Returns the number of keys in the database.", AggSum),
+        Cmd("keys", 2, "readonly @dangerous", NoKeys, AllSlots, "generic", "1.0.0", "Returns all key names that match a pattern.", Concat),
         Cmd("scan", -2, "readonly", NoKeys, AllSlots, "generic", "2.8.0", "Iterates over the key names in the database.", Special),
         Cmd("randomkey", 1, "readonly", NoKeys, AllSlots, "generic", "1.0.0", "Returns a random key name from the database.", Special),
-        Cmd("flushall", -1, "write", NoKeys, AllSlots, "server", "1.0.0", "Removes all keys from all databases.", AllSucceeded),
-        Cmd("flushdb", -1, "write", NoKeys, AllSlots, "server", "1.0.0", "Remove all keys from the current database.", AllSucceeded),
+        Cmd("flushall", -1, "write @keyspace @dangerous", NoKeys, AllSlots, "server", "1.0.0", "Removes all keys from all databases.", AllSucceeded),
+        Cmd("flushdb", -1, "write @keyspace @dangerous", NoKeys, AllSlots, "server", "1.0.0", "Remove all keys from the current database.", AllSucceeded),
     ];
 }

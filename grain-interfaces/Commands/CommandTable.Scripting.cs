@@ -9,8 +9,8 @@ public static partial class CommandTable
     [
         Cmd("eval", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale", ScriptKeys, Slot, "scripting", "2.6.0", "Executes a server-side Lua script."),
         Cmd("evalsha", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale", ScriptKeys, Slot, "scripting", "2.6.0", "Executes a server-side Lua script by SHA1 digest."),
-        Cmd("eval_ro", -3, "readonly noscript skip_monitor no_mandatory_keys stale", ScriptKeys, Slot, "scripting", "7.0.0", "Executes a read-only server-side Lua script."),
-        Cmd("evalsha_ro", -3, "readonly noscript skip_monitor no_mandatory_keys stale", ScriptKeys, Slot, "scripting", "7.0.0", "Executes a read-only server-side Lua script by SHA1 digest."),
+        Cmd("eval_ro", -3, "-@read readonly noscript skip_monitor no_mandatory_keys stale", ScriptKeys, Slot, "scripting", "7.0.0", "Executes a read-only server-side Lua script."),
+        Cmd("evalsha_ro", -3, "-@read readonly noscript skip_monitor no_mandatory_keys stale", ScriptKeys, Slot, "scripting", "7.0.0", "Executes a read-only server-side Lua script by SHA1 digest."),
         Cmd("script", -2, "", NoKeys, Connection, "scripting", "2.6.0", "A container for Lua scripts management commands.", subcommands:
         [
             Cmd("script|load", 3, "noscript stale", NoKeys, Connection, "scripting", "2.6.0", "Loads a server-side Lua script to the script cache."),

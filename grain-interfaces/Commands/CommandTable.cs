@@ -21,6 +21,12 @@ public static partial class CommandTable
 
     public static CommandSpec? Find(string name) => ByName.GetValueOrDefault(name);
 
+    private static readonly FrozenDictionary<string, CommandSpec> ByFullName =
+        ById.ToFrozenDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A command or a subcommand by its full name ("get", "config|get").</summary>
+    public static CommandSpec? FindAny(string fullName) => ByFullName.GetValueOrDefault(fullName);
+
     public static CommandSpec? Find(ReadOnlySpan<byte> name)
     {
         if (name.Length == 0 || name.Length > 64) return null;
@@ -110,6 +116,7 @@ public static partial class CommandTable
         Name = name,
         Arity = arity,
         Flags = CommandFlagNames.Parse(flags) | (keys.IsMovable ? CommandFlags.MovableKeys : CommandFlags.None),
+        CategoryAdjustments = flags.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Contains('@')).ToArray(),
         Keys = keys,
         Routing = routing,
         Response = response,

@@ -13,6 +13,9 @@ public sealed class CommandContext(KeyspaceStore keys, IReplyWriter reply)
     /// <summary>Unix milliseconds; frozen for the duration of a script.</summary>
     public long Now { get; set; }
 
+    /// <summary>The connection's ACL user when it is restricted (scripts check each redis.call); null = unrestricted.</summary>
+    public OrleansLua.GrainInterfaces.Security.AclUser? User { get; set; }
+
     /// <summary>The command was called by a Lua script (redis.call), which can never wait.</summary>
     public bool InScript { get; set; }
 

@@ -1,3 +1,4 @@
+using OrleansLua.Protocol;
 using OrleansLua.Grains.Keyspace;
 
 namespace OrleansLua.Grains.Commands;

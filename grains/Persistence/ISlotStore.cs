@@ -44,8 +44,10 @@ public interface ISlotStore : IAsyncDisposable
     /// <summary>Deletes the given scripts, or all of them when <paramref name="shas"/> is null (SCRIPT FLUSH).</summary>
     Task DeleteScriptsAsync(IReadOnlyCollection<string>? shas, CancellationToken cancellation);
 
-    Task<Dictionary<string, long>> LoadSettingsAsync(CancellationToken cancellation);
-    Task SaveSettingsAsync(IReadOnlyDictionary<string, long> settings, CancellationToken cancellation);
+    /// <summary>The cluster's configuration: CONFIG SET values and ACL users, by name.</summary>
+    Task<Dictionary<string, string>> LoadSettingsAsync(CancellationToken cancellation);
+    /// <summary>Writes the changed entries in one transaction; a null value deletes its entry.</summary>
+    Task SaveSettingsAsync(IReadOnlyDictionary<string, string?> changes, CancellationToken cancellation);
 }
 
 /// <summary>Storage could not be reached or refused the write; the message says why (never credentials).</summary>

@@ -40,7 +40,9 @@ public sealed class PostgresSlotStore(string connectionString) : ISlotStore
                     expire_at bigint NOT NULL, PRIMARY KEY (slot, key));
                 CREATE TABLE IF NOT EXISTS orleanslua_scripts (sha text PRIMARY KEY, body bytea NOT NULL, loaded boolean NOT NULL,
                     seq bigserial);
-                CREATE TABLE IF NOT EXISTS orleanslua_settings (name text PRIMARY KEY, value bigint NOT NULL);
+                CREATE TABLE IF NOT EXISTS orleanslua_settings (name text PRIMARY KEY, value text NOT NULL);
+                -- settings were integers before ACL users and text parameters joined them
+                ALTER TABLE orleanslua_settings ALTER COLUMN value TYPE text;
                 INSERT INTO orleanslua_schema (version) SELECT {SchemaVersion} WHERE NOT EXISTS (SELECT 1 FROM orleanslua_schema);
                 """, cancellation);
             await using var version = new NpgsqlCommand("SELECT max(version) FROM orleanslua_schema", connection, transaction);
@@ -173,24 +175,31 @@ public sealed class PostgresSlotStore(string connectionString) : ISlotStore
         return await delete.ExecuteNonQueryAsync(cancellation);
     });
 
-    public Task<Dictionary<string, long>> LoadSettingsAsync(CancellationToken cancellation) => Run(async connection =>
+    public Task<Dictionary<string, string>> LoadSettingsAsync(CancellationToken cancellation) => Run(async connection =>
     {
         await using var load = new NpgsqlCommand("SELECT name, value FROM orleanslua_settings", connection);
-        var settings = new Dictionary<string, long>(StringComparer.Ordinal);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var reader = await load.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation)) settings[reader.GetString(0)] = reader.GetInt64(1);
+        while (await reader.ReadAsync(cancellation)) settings[reader.GetString(0)] = reader.GetString(1);
         return settings;
     });
 
-    public Task SaveSettingsAsync(IReadOnlyDictionary<string, long> settings, CancellationToken cancellation) => Run(async connection =>
+    public Task SaveSettingsAsync(IReadOnlyDictionary<string, string?> changes, CancellationToken cancellation) => Run(async connection =>
     {
+        var saved = changes.Where(c => c.Value is not null).ToList();
+        await using var transaction = await connection.BeginTransactionAsync(cancellation);
         await using var save = new NpgsqlCommand("""
-            INSERT INTO orleanslua_settings (name, value) SELECT * FROM unnest($1::text[], $2::bigint[])
+            INSERT INTO orleanslua_settings (name, value) SELECT * FROM unnest($1::text[], $2::text[])
             ON CONFLICT (name) DO UPDATE SET value = excluded.value
-            """, connection);
-        save.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = settings.Keys.ToArray() });
-        save.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = settings.Values.ToArray() });
-        return await save.ExecuteNonQueryAsync(cancellation);
+            """, connection, transaction);
+        save.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = saved.Select(c => c.Key).ToArray() });
+        save.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = saved.Select(c => c.Value!).ToArray() });
+        await save.ExecuteNonQueryAsync(cancellation);
+        await using var delete = new NpgsqlCommand("DELETE FROM orleanslua_settings WHERE name = ANY($1)", connection, transaction);
+        delete.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = changes.Where(c => c.Value is null).Select(c => c.Key).ToArray() });
+        await delete.ExecuteNonQueryAsync(cancellation);
+        await transaction.CommitAsync(cancellation);
+        return 0;
     });
 
     private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellation)

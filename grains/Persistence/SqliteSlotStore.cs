@@ -45,7 +45,7 @@ public sealed class SqliteSlotStore : ISlotStore
                 expire_at INTEGER NOT NULL, PRIMARY KEY (slot, key)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS scripts (sha TEXT PRIMARY KEY, body BLOB NOT NULL, loaded INTEGER NOT NULL,
                 seq INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
             INSERT INTO schema_version (version) SELECT {SchemaVersion} WHERE NOT EXISTS (SELECT 1 FROM schema_version);
             """);
         using (var version = Command("SELECT max(version) FROM schema_version"))
@@ -172,26 +172,29 @@ public sealed class SqliteSlotStore : ISlotStore
         return 0;
     });
 
-    public Task<Dictionary<string, long>> LoadSettingsAsync(CancellationToken cancellation) => Locked(() =>
+    public Task<Dictionary<string, string>> LoadSettingsAsync(CancellationToken cancellation) => Locked(() =>
     {
         using var load = Command("SELECT name, value FROM settings");
-        var settings = new Dictionary<string, long>(StringComparer.Ordinal);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         using var reader = load.ExecuteReader();
-        while (reader.Read()) settings[reader.GetString(0)] = reader.GetInt64(1);
+        // GetString: stores written before text settings hold integers, which read back as their text
+        while (reader.Read()) settings[reader.GetString(0)] = reader.GetString(1);
         return settings;
     });
 
-    public Task SaveSettingsAsync(IReadOnlyDictionary<string, long> settings, CancellationToken cancellation) => Locked(() =>
+    public Task SaveSettingsAsync(IReadOnlyDictionary<string, string?> changes, CancellationToken cancellation) => Locked(() =>
     {
         using var transaction = _connection!.BeginTransaction();
         using var save = Command("INSERT INTO settings (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
             "$name", "$value");
-        save.Transaction = transaction;
-        foreach (var (name, value) in settings)
+        using var delete = Command("DELETE FROM settings WHERE name = $name", "$name");
+        save.Transaction = delete.Transaction = transaction;
+        foreach (var (name, value) in changes)
         {
-            save.Parameters[0].Value = name;
-            save.Parameters[1].Value = value;
-            save.ExecuteNonQuery();
+            var command = value is null ? delete : save;
+            command.Parameters[0].Value = name;
+            if (value is not null) command.Parameters[1].Value = value;
+            command.ExecuteNonQuery();
         }
         transaction.Commit();
         return 0;

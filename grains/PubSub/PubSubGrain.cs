@@ -1,3 +1,4 @@
+using OrleansLua.Protocol;
 using Orleans.Concurrency;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.Grains.Keyspace;

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.GrainInterfaces.Security;
 using OrleansLua.Grains.Commands;
 using OrleansLua.Protocol;
 using static OrleansLua.Grains.Scripting.LuaNative;
@@ -91,6 +92,13 @@ internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, 
         }
         if (spec.Has(CommandFlags.NoScript))
             return ScriptCallbacks.Fail(L, "ERR This Redis command is not allowed from script");
+        if (context.User is { } user && user.Check(spec, args, _keyIndexes) is not AclDenial.None and var denial)
+            return ScriptCallbacks.Fail(L, denial switch
+            {
+                AclDenial.Command => "ERR The user executing the script can't run this command or subcommand",
+                AclDenial.Key => "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments",
+                _ => "ERR The user executing the script can't publish to the channel mentioned in the command",
+            });
         var handler = CommandHandlers.For(spec);
         if (handler is null || spec.Routing == CommandRouting.AllSlots)
             return ScriptCallbacks.Fail(L, spec.Routing == CommandRouting.AllSlots

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.GrainInterfaces.Configuration;
 using OrleansLua.Grains.Commands;
 using OrleansLua.Protocol;
 
@@ -24,17 +25,19 @@ public sealed class ScriptHost : IDisposable
     private readonly ConcurrentDictionary<ScriptExecution, bool> _running = new();
     private readonly IGrainFactory _grains;
     private readonly ServerSettings _settings;
+    private readonly ClusterStateFollower _cluster;
     private readonly ILogger<ScriptHost> _logger;
     private readonly Timer _busySweep;
-    private long _epoch;
-    private long _configVersion;
 
-    public ScriptHost(IGrainFactory grains, ServerSettings settings, ILogger<ScriptHost> logger)
+    public ScriptHost(IGrainFactory grains, ClusterStateFollower cluster, ILogger<ScriptHost> logger)
     {
         _grains = grains;
-        _settings = settings;
+        _cluster = cluster;
+        _settings = cluster.Settings;
         _logger = logger;
-        _busySweep = new Timer(_ => Sweep(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+        // SCRIPT FLUSH anywhere in the cluster: compiled functions are dropped as engines are rented
+        cluster.ScriptEpochChanged += _ => _cache.Clear();
+        _busySweep = new Timer(_ => ReportBusyScripts(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
     }
 
     public ServerSettings Settings => _settings;
@@ -113,21 +116,6 @@ public sealed class ScriptHost : IDisposable
         }
     }
 
-    /// <summary>Follows the cluster: a newer script epoch flushes the local cache, newer settings apply.</summary>
-    public void Apply(SiloState state)
-    {
-        if (state.ScriptEpoch > Interlocked.Read(ref _epoch))
-        {
-            Interlocked.Exchange(ref _epoch, state.ScriptEpoch);
-            _cache.Clear();
-        }
-        if (state.ConfigVersion > Interlocked.Read(ref _configVersion))
-        {
-            Interlocked.Exchange(ref _configVersion, state.ConfigVersion);
-            _settings.Apply(state.Settings);
-        }
-    }
-
     /// <summary>SCRIPT KILL for a slot: true if a script was running there.</summary>
     public bool Kill(int slot)
     {
@@ -148,31 +136,7 @@ public sealed class ScriptHost : IDisposable
             if (execution.Slot == slot && execution.MarkReported()) await Registry.MarkBusy(slot);
     }
 
-    private int _sweeps;
-
-    /// <summary>
-    /// Every 100 ms: report busy scripts. Every second: follow the cluster's state (SCRIPT FLUSH,
-    /// CONFIG SET) even on a silo that hosts no shard grain the gateway could have told directly.
-    /// </summary>
-    private void Sweep()
-    {
-        ReportBusyScripts();
-        if (++_sweeps % 10 == 0) _ = FollowClusterAsync();
-    }
-
-    /// <summary>Applies the registry's state (script epoch, CONFIG SET values) to this silo; failures wait for the next sweep.</summary>
-    public async Task FollowClusterAsync()
-    {
-        try
-        {
-            Apply(await Registry.State());
-        }
-        catch (Exception ex)
-        {
-            _logger.LogDebug(ex, "Could not read the cluster's script and config state");
-        }
-    }
-
+    /// <summary>Every 100 ms: scripts past busy-reply-threshold are reported, so SCRIPT KILL from any gateway finds them.</summary>
     private void ReportBusyScripts()
     {
         if (_running.IsEmpty) return;
@@ -329,7 +293,7 @@ public sealed class ScriptHost : IDisposable
     private LuaEngine RentEngine()
     {
         var engine = _pool.Rent();
-        long epoch = Interlocked.Read(ref _epoch);
+        long epoch = _cluster.ScriptEpoch;
         if (engine.Epoch != epoch)
         {
             engine.ForgetScripts();

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
 using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Configuration;
 using OrleansLua.Grains.Persistence;
 
 namespace OrleansLua.Grains.Scripting;
 
 /// <summary>
 /// The cluster-wide control state of scripting: script bodies by SHA1, the script-cache epoch,
-/// CONFIG SET values and the slots whose script is busy. Scripts and settings persist with the slots'
+/// CONFIG SET values and ACL users (the cluster's configuration) and the slots whose script is busy. Scripts and configuration persist with the slots'
 /// storage (so EVALSHA works after the whole cluster restarts); busy slots and the epoch do not.
 /// Scripts registered by EVAL are kept first in, first out (SCRIPT LOADed ones stay).
 /// </summary>
@@ -20,7 +21,7 @@ public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILo
     private readonly Dictionary<string, byte[]> _evaluated = new(StringComparer.Ordinal);
     private readonly Queue<string> _evaluatedOrder = new();
     private readonly HashSet<int> _busySlots = [];
-    private readonly Dictionary<string, long> _settings = [];
+    private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
     private long _epoch;
     private long _configVersion;
 
@@ -76,7 +77,7 @@ public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILo
     public Task<bool[]> Exists(string[] shas) =>
         Task.FromResult(shas.Select(s => s.ToLowerInvariant()).Select(s => _loaded.ContainsKey(s) || _evaluated.ContainsKey(s)).ToArray());
 
-    public async Task<SiloState> Flush()
+    public async Task<ClusterState> Flush()
     {
         if (Store is not null) await Store.DeleteScriptsAsync(null, default);
         _loaded.Clear();
@@ -86,17 +87,25 @@ public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILo
         return await State();
     }
 
-    public Task<SiloState> State() => Task.FromResult(new SiloState
+    public Task<ClusterState> State() => Task.FromResult(new ClusterState
     {
         ScriptEpoch = _epoch,
         ConfigVersion = _configVersion,
-        Settings = new Dictionary<string, long>(_settings),
+        Settings = _settings.Where(s => !s.Key.StartsWith(ClusterState.UserPrefix, StringComparison.Ordinal))
+            .ToDictionary(s => s.Key, s => s.Value),
+        Users = _settings.Where(s => s.Key.StartsWith(ClusterState.UserPrefix, StringComparison.Ordinal))
+            .ToDictionary(s => s.Key[ClusterState.UserPrefix.Length..], s => s.Value),
     });
 
-    public async Task<SiloState> SetConfig(Dictionary<string, long> settings)
+    /// <summary>Stored before it is acknowledged, so an ACL change or CONFIG SET is never lost to a restart.</summary>
+    public async Task<ClusterState> Configure(Dictionary<string, string?> changes)
     {
-        if (Store is not null) await Store.SaveSettingsAsync(settings, default);
-        foreach (var (name, value) in settings) _settings[name] = value;
+        if (Store is not null) await Store.SaveSettingsAsync(changes, default);
+        foreach (var (name, value) in changes)
+        {
+            if (value is null) _settings.Remove(name);
+            else _settings[name] = value;
+        }
         _configVersion++;
         return await State();
     }

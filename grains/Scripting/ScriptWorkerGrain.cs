@@ -1,5 +1,7 @@
 using Orleans.Concurrency;
 using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Diagnostics;
+using OrleansLua.GrainInterfaces.Security;
 using OrleansLua.Grains.Commands;
 using OrleansLua.Protocol;
 using KeyspaceStore = OrleansLua.Grains.Keyspace.Keyspace;
@@ -11,14 +13,15 @@ namespace OrleansLua.Grains.Scripting;
 /// keyspace — such a script may call keyless commands only; any key access is refused.
 /// </summary>
 [StatelessWorker]
-public sealed class ScriptWorkerGrain(ScriptHost scripts) : Grain, IScriptWorkerGrain
+public sealed class ScriptWorkerGrain(ScriptHost scripts, CommandStats stats, AccessControl acl) : Grain, IScriptWorkerGrain
 {
     private readonly CommandContext _context = new(new KeyspaceStore(), NullReply.Instance);
 
     public async Task<byte[]> Execute(ShardBatch batch)
     {
         if (scripts.NeedsPreparation(batch.Commands)) await scripts.PrepareAsync(batch.Commands);
-        var writer = new RespWriter((RespProtocol)batch.Protocol);
+        var writer = new RespWriter((RespProtocol)batch.Protocol) { ErrorWritten = stats.ErrorReplied };
+        _context.User = batch.User is null ? null : acl.Find(batch.User) ?? AclUser.Nobody;
         foreach (var args in batch.Commands)
         {
             _context.Args = args;
@@ -26,7 +29,13 @@ public sealed class ScriptWorkerGrain(ScriptHost scripts) : Grain, IScriptWorker
             var spec = GrainInterfaces.Commands.CommandTable.Resolve(args, out var error);
             if (spec is null) writer.WriteError(error!);
             else if (!ScriptHost.IsScriptCommand(spec)) writer.WriteError($"ERR '{spec.Name}' needs a key");
-            else scripts.Run(_context, spec, slot: -1, writer);
+            else
+            {
+                int mark = writer.Length;
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                scripts.Run(_context, spec, slot: -1, writer);
+                stats.Called(spec, System.Diagnostics.Stopwatch.GetTimestamp() - started, writer.WrittenSpan[mark] == (byte)'-');
+            }
         }
         return writer.ToArray();
     }

@@ -1,13 +1,17 @@
-using OrleansLua.Grains.Scripting;
+using OrleansLua.GrainInterfaces.Configuration;
 
 namespace OrleansLua.Silo.Storage;
 
 /// <summary>
-/// When the silo becomes active it takes the cluster's stored settings (CONFIG SET values survive a
-/// restart) before its gateway answers CONFIG GET, instead of at the first periodic sweep.
+/// When the silo becomes active it takes the cluster's stored configuration (CONFIG SET values and ACL
+/// users survive a restart) before its gateway accepts a connection, then follows it.
 /// </summary>
-public sealed class ClusterStateStartup(ScriptHost scripts) : ILifecycleParticipant<ISiloLifecycle>
+public sealed class ClusterStateStartup(ClusterStateFollower cluster) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) => lifecycle.Subscribe(nameof(ClusterStateStartup),
-        ServiceLifecycleStage.Active, _ => scripts.FollowClusterAsync());
+        ServiceLifecycleStage.Active, async _ =>
+        {
+            await cluster.PullAsync();
+            cluster.Start();
+        });
 }

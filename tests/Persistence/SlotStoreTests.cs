@@ -94,11 +94,14 @@ public abstract class SlotStoreTests : IAsyncLifetime
         await Store.DeleteScriptsAsync(null, default);
         Assert.Empty(await Store.LoadScriptsAsync(default));
 
-        await Store.SaveSettingsAsync(new Dictionary<string, long> { ["busy-reply-threshold"] = 50, ["script-memory-limit"] = 1 << 20 }, default);
-        await Store.SaveSettingsAsync(new Dictionary<string, long> { ["busy-reply-threshold"] = 70 }, default);
+        await Store.SaveSettingsAsync(new Dictionary<string, string?>
+        {
+            ["busy-reply-threshold"] = "50", ["script-memory-limit"] = "1048576", ["user:alice"] = "on nopass ~* &* +@all",
+        }, default);
+        await Store.SaveSettingsAsync(new Dictionary<string, string?> { ["busy-reply-threshold"] = "70", ["user:alice"] = null }, default);
         var settings = await Store.LoadSettingsAsync(default);
-        Assert.Equal(70, settings["busy-reply-threshold"]);
-        Assert.Equal(1 << 20, settings["script-memory-limit"]);
+        Assert.Equal("70", settings["busy-reply-threshold"]);
+        Assert.Equal("1048576", settings["script-memory-limit"]);
         Assert.Equal(2, settings.Count);
     }
 

@@ -96,4 +96,16 @@ public class CommandTableTests
         Assert.Equal(["write", "denyoom"], set.FlagNames());
         Assert.True(CommandTable.Find("hello")!.Has(CommandFlags.NoScript));
     }
+
+    [Fact]
+    public void Acl_categories_are_redis_7_0s()
+    {
+        var different = CommandTable.ById
+            .Where(c => RedisAclCategories.ByCommand.ContainsKey(c.Name))
+            .Select(c => (c.Name, Ours: string.Join(' ', c.AclCategories().Order()), Redis: string.Join(' ', RedisAclCategories.ByCommand[c.Name].Split(' ', StringSplitOptions.RemoveEmptyEntries).Order())))
+            .Where(c => c.Ours != c.Redis)
+            .Select(c => $"{c.Name}: ours '{c.Ours}', redis '{c.Redis}'")
+            .ToList();
+        Assert.Equal("", string.Join("\n", different));
+    }
 }

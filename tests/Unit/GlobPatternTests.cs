@@ -1,3 +1,4 @@
+using OrleansLua.Protocol;
 using System.Text;
 using OrleansLua.Grains.Keyspace;
 using Xunit;

@@ -1,4 +1,4 @@
-namespace OrleansLua.Grains.Keyspace;
+namespace OrleansLua.Protocol;
 
 /// <summary>Redis glob matching (stringmatchlen): <c>* ? [abc] [^a] [a-z] \x</c>, binary-safe.</summary>
 public static class GlobPattern
