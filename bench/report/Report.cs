@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace OrleansLua.BenchReport;
 
 /// <summary>Writes report.md (and its charts) for one results directory.</summary>
-public sealed class Report(ResultSet set)
+public sealed partial class Report(ResultSet set)
 {
     private readonly StringBuilder md = new();
     private readonly IReadOnlyList<string> scenarios = set.Scenarios;
@@ -47,10 +47,8 @@ public sealed class Report(ResultSet set)
         Connections();
         Cpu();
         CrossCheck();
-        md.AppendLine("## Scaling model").AppendLine();
-        md.AppendLine("_To be written (issue 8 part 4): a model of throughput per core and per silo from the CPU per operation above._").AppendLine();
-        md.AppendLine("## Profile").AppendLine();
-        md.AppendLine("_To be written: where a silo spends its CPU per operation (profile of the hot paths)._").AppendLine();
+        ScalingModel();
+        Profile();
         Anomalies();
         Commands();
         WriteSummaryCsv(Path.Combine(dir, "summary.csv"));

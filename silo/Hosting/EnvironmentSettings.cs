@@ -16,6 +16,8 @@ public static class EnvironmentSettings
         ["ORLEANSLUA_POSTGRES"] = "OrleansLua:Postgres",
         ["ORLEANSLUA_STORAGE"] = "OrleansLua:Storage",
         ["ORLEANSLUA_APPENDFSYNC"] = "OrleansLua:AppendFsync",
+        // from a Secret: the default user's password (never logged)
+        ["ORLEANSLUA_REQUIREPASS"] = "Gateway:Settings:requirepass",
     };
 
     /// <summary>The mapped values present in this process's environment.</summary>

@@ -17,15 +17,19 @@ public sealed class ClusterFixture : IAsyncLifetime
     public int[] Ports { get; private set; } = [];
     public int Port => Ports[0];
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => (Cluster, Ports) = await DeployAsync<GatewaySiloConfigurator>();
+
+    /// <summary>Starts two in-process silos configured by <typeparamref name="TConfigurator"/>; returns them with their gateways' ports.</summary>
+    public static async Task<(TestCluster Cluster, int[] Ports)> DeployAsync<TConfigurator>() where TConfigurator : ISiloConfigurator, new()
     {
         var builder = new TestClusterBuilder(2);
-        builder.AddSiloBuilderConfigurator<GatewaySiloConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-        Ports = Cluster.Silos
+        builder.AddSiloBuilderConfigurator<TConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        var ports = cluster.Silos
             .Select(s => ((InProcessSiloHandle)s).SiloHost.Services.GetRequiredService<RespServer>().Port)
             .ToArray();
+        return (cluster, ports);
     }
 
     public async Task DisposeAsync()

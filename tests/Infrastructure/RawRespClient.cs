@@ -15,9 +15,13 @@ public sealed class RawRespClient : IDisposable
     private byte[] _buffer = new byte[64 * 1024];
     private int _start, _end;
 
-    public RawRespClient(int port)
+    public RawRespClient(int port) : this("127.0.0.1", port)
     {
-        _tcp = new TcpClient("127.0.0.1", port) { NoDelay = true };
+    }
+
+    public RawRespClient(string host, int port)
+    {
+        _tcp = new TcpClient(host, port) { NoDelay = true };
         _stream = _tcp.GetStream();
         _stream.ReadTimeout = 10_000;
     }
@@ -93,17 +97,27 @@ public sealed class RawRespClient : IDisposable
         }
     }
 
-    /// <summary>True when the server has closed the connection (reads end of stream).</summary>
+    /// <summary>True when the server has closed the connection (end of stream or a reset) within the read timeout; false if it stays open.</summary>
     public bool IsClosedByServer()
     {
         try
         {
             return _stream.Read(new byte[1], 0, 1) == 0;
         }
+        catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut })
+        {
+            return false;
+        }
         catch (IOException)
         {
             return true;
         }
+    }
+
+    public int ReadTimeoutMs
+    {
+        get => _stream.ReadTimeout;
+        set => _stream.ReadTimeout = value;
     }
 
     public void Dispose() => _tcp.Dispose();

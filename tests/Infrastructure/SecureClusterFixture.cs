@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using OrleansLua.Client.Gateway;
 using OrleansLua.Silo;
 using Xunit;
 
@@ -18,16 +16,7 @@ public sealed class SecureClusterFixture : IAsyncLifetime
     public TestCluster Cluster { get; private set; } = null!;
     public int[] Ports { get; private set; } = [];
 
-    public async Task InitializeAsync()
-    {
-        var builder = new TestClusterBuilder(2);
-        builder.AddSiloBuilderConfigurator<Configurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-        Ports = Cluster.Silos
-            .Select(s => ((InProcessSiloHandle)s).SiloHost.Services.GetRequiredService<RespServer>().Port)
-            .ToArray();
-    }
+    public async Task InitializeAsync() => (Cluster, Ports) = await ClusterFixture.DeployAsync<Configurator>();
 
     /// <summary>A raw client on gateway <paramref name="gateway"/>, authenticated as the default user.</summary>
     public RawRespClient Admin(int gateway = 0)

@@ -98,7 +98,8 @@ public sealed partial class SiloProcess : IDisposable
                 var buffer = new byte[64];
                 int n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
                 last = Encoding.ASCII.GetString(buffer, 0, n);
-                if (last.StartsWith("+PONG", StringComparison.Ordinal)) return;
+                // a silo started with --requirepass answers NOAUTH: it is up all the same
+                if (last.StartsWith("+PONG", StringComparison.Ordinal) || last.StartsWith("-NOAUTH", StringComparison.Ordinal)) return;
             }
             catch (Exception ex) when (ex is SocketException or IOException or TimeoutException)
             {

@@ -143,4 +143,23 @@ public class AuthTests(SecureClusterFixture fixture)
         Assert.Equal($"${incremented.ToString().Length}\r\n{incremented}\r\n", admin.Call("GET", "{auth}counter"));
         Assert.Equal(":1\r\n", admin.Call("DEL", "{auth}counter"));
     }
+
+    [Fact]
+    public async Task A_silo_started_with_requirepass_demands_it_and_never_logs_a_secret()
+    {
+        const string configured = "configured-secret-1", userPassword = "user-secret-2", changed = "changed-secret-3";
+        using var silo = await SiloProcess.StartAsync("requirepass", ["--requirepass", configured, "--storage", "memory",
+            "--Logging:LogLevel:Default=Debug"]);
+        using var c = new RawRespClient(silo.RespPort);
+        Assert.Equal(NoAuth, c.Call("PING"));
+        Assert.Equal("+OK\r\n", c.Call("AUTH", configured));
+        Assert.Equal("+OK\r\n", c.Call("ACL", "SETUSER", "app", "on", ">" + userPassword, "~*", "+@all"));
+        Assert.Equal("+OK\r\n", c.Call("CONFIG", "SET", "requirepass", changed));
+        Assert.Equal(WrongPass, c.Call("AUTH", "app", "wrong"));
+        Assert.Equal("+OK\r\n", c.Call("AUTH", "app", userPassword));
+        var log = silo.LogTail(5000);
+        Assert.DoesNotContain(configured, log.Replace("--requirepass " + configured, "")); // the launch line is the test's own
+        Assert.DoesNotContain(userPassword, log);
+        Assert.DoesNotContain(changed, log);
+    }
 }
