@@ -48,7 +48,7 @@ public sealed class ClusterStateFollower(ServerSettings settings, AccessControl 
     /// <summary>Applies a state if it is newer than what this process has (states may arrive out of order).</summary>
     public void Apply(ClusterState state)
     {
-        bool flushed = false, configured = false;
+        bool flushed = false;
         lock (_lock)
         {
             if (state.ScriptEpoch > _scriptEpoch)
@@ -56,16 +56,13 @@ public sealed class ClusterStateFollower(ServerSettings settings, AccessControl 
                 flushed = _scriptEpoch >= 0;
                 _scriptEpoch = state.ScriptEpoch;
             }
+            // under the lock: an older state applied after a newer one must not win
             if (state.ConfigVersion > _configVersion)
             {
                 _configVersion = state.ConfigVersion;
-                configured = true;
+                settings.Apply(state.Settings);
+                acl.Load(state.Users);
             }
-        }
-        if (configured)
-        {
-            settings.Apply(state.Settings);
-            acl.Load(state.Users);
         }
         if (flushed) ScriptEpochChanged?.Invoke(state.ScriptEpoch);
     }

@@ -60,9 +60,6 @@ public sealed class ServerSettings
         foreach (var definition in Definitions.Values) Store(definition, definition.Default);
     }
 
-    /// <summary>Raised after values changed (CONFIG SET here or on another node).</summary>
-    public event Action? Changed;
-
     public long BusyReplyThresholdMs => Interlocked.Read(ref _busyReplyThreshold);
     public long ScriptHardTimeLimitMs => Interlocked.Read(ref _scriptHardTimeLimit);
     public long ScriptMemoryLimitBytes => Interlocked.Read(ref _scriptMemoryLimit);
@@ -116,11 +113,7 @@ public sealed class ServerSettings
                 if (definition.TryNormalize(value, _values[name], out var normalized, out _) is null) Store(definition, normalized);
             }
         }
-        Changed?.Invoke();
     }
-
-    /// <summary>Raises <see cref="Changed"/> after a local CONFIG SET.</summary>
-    public void NotifyChanged() => Changed?.Invoke();
 
     private void Store(SettingDefinition definition, string normalized)
     {
