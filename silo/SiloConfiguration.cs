@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 
+using OrleansLua.Client.Clustering;
 using OrleansLua.Client.Gateway;
+using OrleansLua.Client.Hosting;
 using OrleansLua.Grains;
 using OrleansLua.Grains.Persistence;
 using OrleansLua.Silo.Hosting;
@@ -15,15 +17,11 @@ public static class SiloConfiguration
 {
     public static readonly TimeSpan ScriptCallTimeout = TimeSpan.FromMinutes(10);
 
-    public static readonly Dictionary<string, string> SwitchMappings = new(GatewayServiceCollectionExtensions.SwitchMappings)
+    /// <summary>The standalone gateway's switches (RESP and clustering) plus the silo's own.</summary>
+    public static readonly Dictionary<string, string> SwitchMappings = new(StandaloneGateway.SwitchMappings)
     {
         ["--silo-port"] = "Orleans:SiloPort",
-        ["--gateway-port"] = "Orleans:GatewayPort",
-        ["--cluster-id"] = "Orleans:ClusterId",
-        ["--service-id"] = "Orleans:ServiceId",
-        ["--clustering"] = "OrleansLua:Clustering",
         ["--advertise"] = "Orleans:AdvertisedIP",
-        ["--postgres"] = "OrleansLua:Postgres",
         ["--storage"] = "OrleansLua:Storage",
         ["--data-dir"] = "OrleansLua:DataDir",
         ["--appendfsync"] = "OrleansLua:AppendFsync",
@@ -59,8 +57,8 @@ public static class SiloConfiguration
         options.Kind = StorageOptions.ParseKind(configuration["OrleansLua:Storage"]);
         options.AppendFsync = StorageOptions.ParseAppendFsync(configuration["OrleansLua:AppendFsync"]);
         options.DataDir = configuration["OrleansLua:DataDir"] ?? options.DataDir;
-        options.PostgresConnectionString = configuration["OrleansLua:Postgres"];
-        if (options.Kind == StorageKind.Local && ClusteringConfiguration.Mode(configuration) == "postgres")
+        options.PostgresConnectionString = ClusterSettings.Postgres(configuration); // with the project's timeouts
+        if (options.Kind == StorageKind.Local && ClusterSettings.Mode(configuration) == "postgres")
             throw new ArgumentException("--storage local keeps slots on this machine only: a cluster of silos needs --storage postgres");
         return options;
     }

@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using OrleansLua.GrainInterfaces;
-using OrleansLua.Silo.Clustering;
+using OrleansLua.Client.Clustering;
 using OrleansLua.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -44,7 +44,7 @@ public sealed class PostgresMembershipTests(ITestOutputHelper output)
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["OrleansLua:Clustering"] = mode, ["OrleansLua:Postgres"] = postgres })
             .Build();
-        Assert.Equal(expected, ClusteringConfiguration.Mode(configuration));
+        Assert.Equal(expected, ClusterSettings.Mode(configuration));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Hosting.Kubernetes;
 using OrleansLua.Silo;
-using OrleansLua.Silo.Hosting;
+using OrleansLua.Client.Hosting;
 using OrleansLua.Tests.Infrastructure;
 using Xunit;
 using static OrleansLua.Tests.Kubernetes.Manifests;
