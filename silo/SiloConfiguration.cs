@@ -37,8 +37,8 @@ public static class SiloConfiguration
     }
 
     /// <summary>
-    /// --health-port: the probes' HTTP endpoints. Registered before the silo's hosted service so they
-    /// start first and stop last: liveness answers while the silo starts and drains, readiness says 503.
+    /// --health-port: the probes' HTTP endpoints. They listen from the host's first start step to its last stop
+    /// step: liveness answers while the silo starts and drains, readiness says 503.
     /// </summary>
     public static void AddHealthEndpoints(IServiceCollection services, IConfiguration configuration)
     {

@@ -26,7 +26,7 @@ public sealed partial class ManifestTests
     public static TheoryData<string> Kustomizations => [Root, Production, ExternalPostgres];
 
     /// <summary>Health endpoints of silo/Hosting/HealthEndpoints.cs.</summary>
-    public const string LivePath = "/health/live", ReadyPath = "/health/ready";
+    public const string LivePath = "/health/live", StartedPath = "/health/started", ReadyPath = "/health/ready";
 
     /// <summary>Switches whose value is a port the container must declare (under this name).</summary>
     public static readonly Dictionary<string, string> PortSwitches = new()
@@ -139,7 +139,8 @@ public sealed partial class ManifestTests
 
         Assert.Equal(ReadyPath, ProbePath(container, "readinessProbe"));
         Assert.Equal(LivePath, ProbePath(container, "livenessProbe"));
-        Assert.Contains(ProbePath(container, "startupProbe"), (string[])[LivePath, ReadyPath]);
+        // Liveness waits for the startup probe: it must not pass before the silo has started (live answers at once).
+        Assert.Equal(StartedPath, ProbePath(container, "startupProbe"));
         foreach (var probe in (string[])["startupProbe", "readinessProbe", "livenessProbe"])
             Assert.Equal(ports["health"], ResolvePort(container, container[probe]!["httpGet"]!["port"]));
     }

@@ -43,11 +43,14 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
         }
         try
         {
-            // Started: the startupProbe passes within its budget (capped for the test); then ready.
+            // Started: the startupProbe passes within its budget (capped for the test), and only once the pod serves
+            // RESP — while liveness already answered before (so the startup probe is what holds liveness back).
             var startup = container["startupProbe"]!.AsObject();
             var budget = TimeSpan.FromSeconds(Math.Min(Int(startup["periodSeconds"]) * Int(startup["failureThreshold"]), 120));
-            await Task.WhenAll(_pods.Select(p => WaitForProbeAsync(p, startup, budget)));
+            var startups = await Task.WhenAll(_pods.Select(p => WaitForStartupAsync(p, startup, container["livenessProbe"]!.AsObject(), budget)));
             var started = clock.Elapsed;
+            Assert.Contains(startups, s => s.NotStartedWhileLive > 0);
+            output.WriteLine($"startup probe answered 503 while liveness answered 200 {string.Join(", ", startups.Select(s => s.NotStartedWhileLive))} times (per pod)");
             await Task.WhenAll(_pods.Select(p => WaitForProbeAsync(p, container["readinessProbe"]!.AsObject(), TimeSpan.FromSeconds(60))));
             output.WriteLine($"PostgreSQL + 3 silos: started (startupProbe) after {started.TotalSeconds:0.0} s, ready after {clock.Elapsed.TotalSeconds:0.0} s");
 
@@ -86,10 +89,15 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
             var stopping = Stopwatch.StartNew();
             p0.Process.SendSigTerm();
             var observed = new List<(TimeSpan Sent, int Status)>();
+            int liveWhileDraining = 0;
             while (!p0.Process.HasExited && stopping.Elapsed < grace)
             {
                 var sent = stopping.Elapsed;
-                observed.Add((sent, (await ProbeAsync(p0.Pod, readiness)).Status));
+                int status = (await ProbeAsync(p0.Pod, readiness)).Status;
+                observed.Add((sent, status));
+                // Liveness keeps answering while readiness says 503 (or the kubelet would restart a draining silo).
+                var live = await ProbeAsync(p0.Pod, container["livenessProbe"]!.AsObject());
+                if (status == 503 && live.Status == 200) liveWhileDraining++;
                 await Task.Delay(20);
             }
             await p0.Process.WaitForExitAsync(grace - stopping.Elapsed > TimeSpan.Zero ? grace - stopping.Elapsed : TimeSpan.FromSeconds(1));
@@ -99,6 +107,7 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
                 $"readiness seen: {string.Join(", ", observed.Take(8).Select(o => $"{o.Sent.TotalMilliseconds:0} ms → {(o.Status < 0 ? "refused" : o.Status)}"))}" +
                 (observed.Count > 8 ? $" … ({observed.Count} probes)" : ""));
             Assert.Equal(0, p0.Process.ExitCode);
+            Assert.True(liveWhileDraining > 0, "liveness was never seen answering while readiness said 503");
             Assert.DoesNotContain(observed, o => o.Status == 200 && o.Sent > TimeSpan.FromMilliseconds(500));
             Assert.NotEqual(200, observed[^1].Status);
 
@@ -137,6 +146,38 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
         var lines = outputText.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray();
         Assert.Equal(keys.Count, lines.Length);
         for (int i = 0; i < keys.Count; i++) Assert.Equal(values[keys[i]], lines[i]);
+    }
+
+    /// <summary>
+    /// Polls the startup probe until it passes; then the pod must answer PING on its RESP port at once. Returns how
+    /// often the startup probe said 503 while the liveness probe said 200.
+    /// </summary>
+    private async Task<(int NotStartedWhileLive, int Polls)> WaitForStartupAsync((LocalPod Pod, PodProcess Process) pod, JsonObject startup,
+        JsonObject liveness, TimeSpan budget)
+    {
+        var clock = Stopwatch.StartNew();
+        int notStartedWhileLive = 0, polls = 0;
+        (int Status, string Body) last = (-1, "");
+        while (clock.Elapsed < budget)
+        {
+            if (pod.Process.HasExited) Assert.Fail($"{pod.Pod.Name} exited with code {pod.Process.ExitCode}:\n{pod.Process.LogTail()}");
+            var live = await ProbeAsync(pod.Pod, liveness);
+            last = await ProbeAsync(pod.Pod, startup);
+            polls++;
+            if (last.Status == 200)
+            {
+                Assert.Equal("PONG", RedisCli.Exec(pod.Pod.HostPort("resp"), "PING").Trim());
+                return (notStartedWhileLive, polls);
+            }
+            if (live.Status == 200)
+            {
+                Assert.Equal(503, last.Status);
+                notStartedWhileLive++;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail($"{pod.Pod.Name}: {Str(startup["httpGet"]!["path"])} still {last} after {budget.TotalSeconds:0} s:\n{pod.Process.LogTail()}");
+        return default;
     }
 
     private async Task WaitForProbeAsync((LocalPod Pod, PodProcess Process) pod, JsonObject probe, TimeSpan budget)
