@@ -136,6 +136,61 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_gateway_pod_of_the_standalone_gateway_overlay_waits_for_a_silo_pod_then_serves_redis_cli()
+    {
+        var m = Render(ManifestTests.StandaloneGatewayOverlay);
+        var gatewaySpec = ManifestTests.GatewayContainerSpec(m);
+        using var postgres = PostgresServer.Start();
+        LocalPod.PrepareDatabase(m, postgres);
+        (LocalPod Pod, PodProcess Process) Start(LocalPod pod)
+        {
+            var started = (pod, new PodProcess(pod.Name, pod.FileName, pod.Args, pod.Environment, pod.WorkingDirectory));
+            _pods.Add(started);
+            return started;
+        }
+        try
+        {
+            // The gateway pod first (pods start in any order): its probes fail until a silo is up, and it does not exit.
+            var gateway = Start(LocalPod.From(m, gatewaySpec, "orleanslua-gateway-test-0", postgres));
+            var startup = gatewaySpec["startupProbe"]!.AsObject();
+            await Task.Delay(3000);
+            Assert.False(gateway.Process.HasExited, gateway.Process.LogTail());
+            Assert.Equal(-1, (await ProbeAsync(gateway.Pod, startup)).Status);
+
+            var clock = Stopwatch.StartNew();
+            var silo = Start(LocalPod.From(m, 0, postgres));
+            await WaitForProbeAsync(silo, m.SiloContainerSpec["readinessProbe"]!.AsObject(), TimeSpan.FromSeconds(90));
+            await WaitForProbeAsync(gateway, startup, TimeSpan.FromSeconds(60));
+            output.WriteLine($"silo pod ready, then the waiting gateway pod started, {clock.Elapsed.TotalSeconds:0.0} s after the silo pod was started");
+            foreach (var probe in (string[])["readinessProbe", "livenessProbe"])
+                Assert.Equal(200, (await ProbeAsync(gateway.Pod, gatewaySpec[probe]!.AsObject())).Status);
+
+            int viaGateway = gateway.Pod.HostPort("resp"), viaSilo = silo.Pod.HostPort("resp");
+            Assert.Equal("OK", RedisCli.Exec(viaGateway, "SET", "k8s:gateway", "front").Trim());
+            Assert.Equal("front", RedisCli.Exec(viaSilo, "GET", "k8s:gateway").Trim());
+            Assert.Equal("OK", RedisCli.Exec(viaSilo, "SET", "k8s:silo", "back").Trim());
+            Assert.Equal("back", RedisCli.Exec(viaGateway, "GET", "k8s:silo").Trim());
+
+            // SIGTERM: the gateway drains and exits within its grace period; its port (every probe's) closes.
+            var grace = TimeSpan.FromSeconds(Int(PodSpec(m.Get("Deployment", ManifestTests.GatewayDeployment))["terminationGracePeriodSeconds"])
+                - ManifestTests.PreStopSleepSeconds(gatewaySpec));
+            gateway.Process.SendSigTerm();
+            await gateway.Process.WaitForExitAsync(grace);
+            Assert.Equal(0, gateway.Process.ExitCode);
+            Assert.Equal(-1, (await ProbeAsync(gateway.Pod, gatewaySpec["readinessProbe"]!.AsObject())).Status);
+        }
+        catch
+        {
+            foreach (var (pod, process) in _pods)
+            {
+                process.KeepLog = true;
+                output.WriteLine($"{pod.Name} log: {process.LogFile}\n{process.LogTail(15)}");
+            }
+            throw;
+        }
+    }
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static void AssertValues(int port, Dictionary<string, string> values)
@@ -194,11 +249,27 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
         Assert.Fail($"{pod.Pod.Name}: {Str(probe["httpGet"]!["path"])} still {last} after {budget.TotalSeconds:0} s:\n{pod.Process.LogTail()}");
     }
 
-    /// <summary>An httpGet probe as the kubelet runs it (its path, its port, its timeout); status -1 when nothing answers.</summary>
+    /// <summary>
+    /// An httpGet or tcpSocket probe as the kubelet runs it (its path, its port, its timeout); status -1 when nothing
+    /// answers, 200 for a TCP connection that opens.
+    /// </summary>
     private static async Task<(int Status, string Body)> ProbeAsync(LocalPod pod, JsonObject probe)
     {
-        var get = probe["httpGet"]!;
         var timeout = TimeSpan.FromSeconds(probe["timeoutSeconds"] is null ? 1 : Int(probe["timeoutSeconds"]));
+        if (probe["tcpSocket"] is JsonObject tcp)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync("127.0.0.1", pod.HostPort(Str(tcp["port"]))).WaitAsync(timeout);
+                return (200, "connected");
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or TimeoutException)
+            {
+                return (-1, ex.Message);
+            }
+        }
+        var get = probe["httpGet"]!;
         var url = $"http://127.0.0.1:{pod.HostPort(Str(get["port"]))}{Str(get["path"])}";
         try
         {
@@ -239,9 +310,10 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
 /// <summary>
 /// One pod of the rendered silo Deployment as a local process. What differs from the pod, and why:
 /// <list type="number">
-/// <item>Command: the image's ENTRYPOINT `dotnet OrleansLua.Silo.dll` (WORKDIR /app) runs the silo this test run
-/// built (silo/bin/…/OrleansLua.Silo.dll, in its directory): the image holds the publish output of the same
-/// project, and there is no container runtime here. The container sets no `command`.</item>
+/// <item>Command: the image's ENTRYPOINT `dotnet OrleansLua.Silo.dll` (WORKDIR /app), or the container's command
+/// (`dotnet OrleansLua.Client.dll` for the standalone gateway), runs the dll this test run built (silo/bin/… or
+/// client/bin/…, in its directory): the image holds the publish output of the same projects, and there is no
+/// container runtime here.</item>
 /// <item>Ports: three pods share one host here (in Kubernetes each has its own IP), so every declared containerPort
 /// (resp, silo, gateway, health) gets a free port on 127.0.0.1 of its own per pod, substituted where the args give
 /// that number to a port switch (or an env var to a port setting). Probes are sent to the same mapped port.</item>
@@ -291,13 +363,17 @@ public sealed class LocalPod
     public static string WithPrivateServer(string connectionString, PostgresServer postgres) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = postgres.Port }.ConnectionString;
 
-    public static LocalPod From(Manifests m, int index, PostgresServer postgres)
+    /// <summary>Pod N of the silo Deployment.</summary>
+    public static LocalPod From(Manifests m, int index, PostgresServer postgres) => From(m, m.SiloContainerSpec, $"orleanslua-test-{index}", postgres);
+
+    /// <summary>A pod running this container of a rendered workload.</summary>
+    public static LocalPod From(Manifests m, JsonObject container, string name, PostgresServer postgres)
     {
-        var container = m.SiloContainerSpec;
-        Assert.True(container["command"] is null, "the container sets no command: the image's ENTRYPOINT runs");
-        var entrypoint = Dockerfile.Load().Entrypoint;
-        Assert.Equal("dotnet", entrypoint[0]);
-        Assert.Equal(Path.GetFileName(SiloProcess.SiloDll), entrypoint[1]);
+        // The container's command, else the image's ENTRYPOINT: `dotnet X.dll` in /app, the publish output of the project building X.dll.
+        var command = container["command"] is JsonArray given ? given.Select(Str).ToList() : [.. Dockerfile.Load().Entrypoint];
+        Assert.Equal("dotnet", command[0]);
+        var dll = new[] { SiloProcess.SiloDll, SiloProcess.GatewayDll }.SingleOrDefault(d => Path.GetFileName(d) == command[1])
+            ?? throw new InvalidOperationException($"{Str(container["name"])} runs {command[1]}, which no project of this repository builds");
 
         var portMap = Ports(container).Values.ToDictionary(p => p, _ => TestPorts.Free());
         // Which configuration keys are ports (for env overrides such as Gateway__Port).
@@ -308,7 +384,6 @@ public sealed class LocalPod
             if (ManifestTests.PortSwitches.ContainsKey(args[i]))
                 args[i + 1] = portMap[int.Parse(args[i + 1])].ToString();
 
-        var name = $"orleanslua-test-{index}";
         var environment = new Dictionary<string, string> { ["DOTNET_RUNNING_IN_CONTAINER"] = "true" };
         foreach (var env in Env(container))
         {
@@ -335,9 +410,9 @@ public sealed class LocalPod
         {
             Name = name,
             FileName = "dotnet",
-            Args = [SiloProcess.SiloDll, .. args],
+            Args = [dll, .. command.Skip(2), .. args],
             Environment = environment,
-            WorkingDirectory = Path.GetDirectoryName(SiloProcess.SiloDll)!,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
             PortMap = portMap,
             Container = container,
         };
