@@ -63,12 +63,12 @@ public sealed partial class SiloProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Starts a silo and waits until its RESP port answers PING.</summary>
+    /// <summary>Starts a silo and waits until its RESP port answers PING (unless <paramref name="wait"/> is false).</summary>
     public static async Task<SiloProcess> StartAsync(string name, IEnumerable<string> args, TimeSpan? timeout = null,
-        int? respPort = null, int? siloPort = null, int? gatewayPort = null)
+        int? respPort = null, int? siloPort = null, int? gatewayPort = null, bool wait = true)
     {
         var silo = new SiloProcess(name, SiloDll, respPort ?? TestPorts.Free(), siloPort ?? TestPorts.Free(), gatewayPort ?? TestPorts.Free(), args);
-        await silo.WaitOrDisposeAsync(timeout);
+        if (wait) await silo.WaitOrDisposeAsync(timeout);
         return silo;
     }
 
@@ -98,6 +98,10 @@ public sealed partial class SiloProcess : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Waits for the process to end by itself; false if it still runs after <paramref name="timeout"/>.</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
     public int Pid => _process.Id;
 
     public async Task WaitForPingAsync(TimeSpan timeout)

@@ -146,6 +146,31 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         Assert.True(acknowledged > 200, $"only {acknowledged} writes were acknowledged");
     }
 
+    [Fact]
+    public async Task A_second_silo_on_the_same_data_dir_exits_with_a_clear_message_and_the_first_keeps_serving()
+    {
+        var first = await StartLocalSilo("always");
+        using (var client = new RawRespClient(first.RespPort)) Assert.Equal("+OK\r\n", client.Call("SET", "owner", "first"));
+
+        using (var second = await SiloProcess.StartAsync("local-second", ["--storage", "local", "--data-dir", _dataDir], wait: false))
+        {
+            Assert.True(second.WaitForExit(TimeSpan.FromSeconds(60)), $"the second silo is still running:\n{second.LogTail()}");
+            Assert.NotEqual(0, second.ExitCode);
+            Assert.Contains($"--data-dir {_dataDir} is in use by another OrleansLua process", second.LogTail(200));
+        }
+        using (var client = new RawRespClient(first.RespPort))
+        {
+            Assert.Equal("+OK\r\n", client.Call("SET", "after", "second"));
+            Assert.Equal("$5\r\nfirst\r\n", client.Call("GET", "owner"));
+        }
+
+        // kill -9 leaves no stale lock: the kernel released it with the process.
+        first.Kill();
+        var restarted = await StartLocalSilo("always", first.RespPort);
+        using var check = new RawRespClient(restarted.RespPort);
+        Assert.Equal("$6\r\nsecond\r\n", check.Call("GET", "after"));
+    }
+
     [Theory]
     [InlineData("local")]
     [InlineData("postgres")]
