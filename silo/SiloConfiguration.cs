@@ -15,7 +15,8 @@ namespace OrleansLua.Silo;
 /// <summary>How a silo is set up from configuration and the command line.</summary>
 public static class SiloConfiguration
 {
-    public static readonly TimeSpan ScriptCallTimeout = TimeSpan.FromMinutes(10);
+    /// <summary>How long a silo-side caller waits for a grain call: as long as a standalone gateway does.</summary>
+    public static readonly TimeSpan ScriptCallTimeout = StandaloneGateway.ScriptCallTimeout;
 
     /// <summary>The standalone gateway's switches (RESP and clustering) plus the silo's own.</summary>
     public static readonly Dictionary<string, string> SwitchMappings = new(StandaloneGateway.SwitchMappings)
