@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansLua.Silo;
-using OrleansLua.Silo.Hosting;
+using OrleansLua.Client.Hosting;
 
 // One OrleansLua silo with the RESP gateway co-hosted (in-silo grain calls are ~4× cheaper than
 // calls from a separate client process).

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 
+using OrleansLua.Client.Clustering;
 using OrleansLua.Client.Gateway;
+using OrleansLua.Client.Hosting;
 using OrleansLua.Grains;
 using OrleansLua.Grains.Persistence;
 using OrleansLua.Silo.Hosting;
@@ -13,17 +15,14 @@ namespace OrleansLua.Silo;
 /// <summary>How a silo is set up from configuration and the command line.</summary>
 public static class SiloConfiguration
 {
-    public static readonly TimeSpan ScriptCallTimeout = TimeSpan.FromMinutes(10);
+    /// <summary>How long a silo-side caller waits for a grain call: as long as a standalone gateway does.</summary>
+    public static readonly TimeSpan ScriptCallTimeout = StandaloneGateway.ScriptCallTimeout;
 
-    public static readonly Dictionary<string, string> SwitchMappings = new(GatewayServiceCollectionExtensions.SwitchMappings)
+    /// <summary>The standalone gateway's switches (RESP and clustering) plus the silo's own.</summary>
+    public static readonly Dictionary<string, string> SwitchMappings = new(StandaloneGateway.SwitchMappings)
     {
         ["--silo-port"] = "Orleans:SiloPort",
-        ["--gateway-port"] = "Orleans:GatewayPort",
-        ["--cluster-id"] = "Orleans:ClusterId",
-        ["--service-id"] = "Orleans:ServiceId",
-        ["--clustering"] = "OrleansLua:Clustering",
         ["--advertise"] = "Orleans:AdvertisedIP",
-        ["--postgres"] = "OrleansLua:Postgres",
         ["--storage"] = "OrleansLua:Storage",
         ["--data-dir"] = "OrleansLua:DataDir",
         ["--appendfsync"] = "OrleansLua:AppendFsync",
@@ -39,8 +38,8 @@ public static class SiloConfiguration
     }
 
     /// <summary>
-    /// --health-port: the probes' HTTP endpoints. Registered before the silo's hosted service so they
-    /// start first and stop last: liveness answers while the silo starts and drains, readiness says 503.
+    /// --health-port: the probes' HTTP endpoints. They listen from the host's first start step to its last stop
+    /// step: liveness answers while the silo starts and drains, readiness says 503.
     /// </summary>
     public static void AddHealthEndpoints(IServiceCollection services, IConfiguration configuration)
     {
@@ -59,8 +58,8 @@ public static class SiloConfiguration
         options.Kind = StorageOptions.ParseKind(configuration["OrleansLua:Storage"]);
         options.AppendFsync = StorageOptions.ParseAppendFsync(configuration["OrleansLua:AppendFsync"]);
         options.DataDir = configuration["OrleansLua:DataDir"] ?? options.DataDir;
-        options.PostgresConnectionString = configuration["OrleansLua:Postgres"];
-        if (options.Kind == StorageKind.Local && ClusteringConfiguration.Mode(configuration) == "postgres")
+        options.PostgresConnectionString = ClusterSettings.Postgres(configuration); // with the project's timeouts
+        if (options.Kind == StorageKind.Local && ClusterSettings.Mode(configuration) == "postgres")
             throw new ArgumentException("--storage local keeps slots on this machine only: a cluster of silos needs --storage postgres");
         return options;
     }

@@ -10,13 +10,18 @@ namespace OrleansLua.Client.Gateway;
 /// <summary>
 /// While a crashed silo is being declared dead (seconds), grain calls fail: calls to its grains, and calls to
 /// grains whose directory entries it held. Such calls are retried here for up to <see cref="Budget"/> with a
-/// small backoff, so clients see latency instead of errors. A call is retried only when that cannot apply
-/// it twice: it was rejected before it ran (not delivered), or it changes nothing (read-only). A write
-/// whose target died while it was in flight may or may not have run: it answers <c>-TRYAGAIN</c> instead.
+/// small backoff, so those clients see latency instead of errors. A call is retried only when that cannot
+/// apply it twice: it was rejected before it ran (not delivered), or it changes nothing (read-only). A write
+/// whose target died while it was in flight may or may not have run: it answers <c>-TRYAGAIN</c> at once
+/// (retrying it blindly could apply it twice). A call still failing when the budget is spent answers
+/// <c>-TRYAGAIN</c> too: it never ran, so the client may send it again.
 /// </summary>
-public sealed class GrainCallRetry(ILogger? logger = null)
+public sealed class GrainCallRetry(ILogger? logger = null, TimeSpan? budget = null)
 {
-    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
+    /// <summary>Longer than a dead silo's detection (~1.5 s) plus its slots' re-activation (seconds), with room for a loaded machine.</summary>
+    public static readonly TimeSpan DefaultBudget = TimeSpan.FromSeconds(20);
+
+    public TimeSpan Budget { get; } = budget ?? DefaultBudget;
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(500);
 
@@ -26,7 +31,7 @@ public sealed class GrainCallRetry(ILogger? logger = null)
     /// <summary>Calls retried so far (every attempt after a failure counts).</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
-    /// <summary>Writes answered TRYAGAIN so far.</summary>
+    /// <summary>Calls answered TRYAGAIN so far (writes in flight on a dead silo, calls out of budget).</summary>
     public long TryAgains => Interlocked.Read(ref _tryAgains);
 
     public enum Failure
@@ -75,7 +80,8 @@ public sealed class GrainCallRetry(ILogger? logger = null)
                 {
                     _logger.LogWarning("{What} still failing after {Attempts} attempts in {Elapsed} ms, giving up ({Type}: {Message})",
                         what, attempt, (long)elapsed.TotalMilliseconds, ex.GetType().Name, FirstLine(ex));
-                    throw;
+                    Interlocked.Increment(ref _tryAgains);
+                    throw new TryAgainException($"cluster unavailable for {Budget.TotalSeconds:0} s: {FirstLine(ex)}", ex);
                 }
                 Interlocked.Increment(ref _retries);
                 Summarize(what, failure, ex);
@@ -98,7 +104,7 @@ public sealed class GrainCallRetry(ILogger? logger = null)
         if (last != 0 && Stopwatch.GetElapsedTime(last, now) < TimeSpan.FromSeconds(1)) return;
         if (Interlocked.CompareExchange(ref _lastSummary, now, last) != last) return;
         long retries = Retries, tryAgains = TryAgains;
-        _logger.LogWarning("Silo failure: {Retries} grain calls retried, {TryAgains} writes answered TRYAGAIN so far (+{NewRetries}/+{NewTryAgains}); latest: {What} {Failure} {Type}: {Message}",
+        _logger.LogWarning("Silo failure: {Retries} grain calls retried, {TryAgains} calls answered TRYAGAIN so far (+{NewRetries}/+{NewTryAgains}); latest: {What} {Failure} {Type}: {Message}",
             retries, tryAgains, retries - Interlocked.Exchange(ref _summarizedRetries, retries),
             tryAgains - Interlocked.Exchange(ref _summarizedTryAgains, tryAgains), what, failure, ex.GetType().Name, FirstLine(ex));
     }
@@ -157,4 +163,4 @@ public sealed class GrainCallRetry(ILogger? logger = null)
 }
 
 /// <summary>Becomes the client's <c>-TRYAGAIN …</c> reply (Redis Cluster's "retry this yourself").</summary>
-public sealed class TryAgainException(string reason) : Exception("TRYAGAIN " + reason);
+public sealed class TryAgainException(string reason, Exception? inner = null) : Exception("TRYAGAIN " + reason, inner);

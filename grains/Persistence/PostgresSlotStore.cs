@@ -211,15 +211,30 @@ public sealed class PostgresSlotStore(string connectionString) : ISlotStore
     /// <summary>One storage call on a pooled connection; connection and server failures become a client-facing reason.</summary>
     private async Task<T> Run<T>(Func<NpgsqlConnection, Task<T>> action)
     {
+        NpgsqlConnection? connection = null;
         try
         {
-            await using var connection = await _data.OpenConnectionAsync();
+            connection = await _data.OpenConnectionAsync();
             return await action(connection);
         }
         catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {
-            throw new StorageUnavailableException("PostgreSQL: " + SlotWriter.Describe(ex), ex);
+            throw new StorageUnavailableException("PostgreSQL: " + Reason(ex, connected: connection is not null), ex);
         }
+        finally
+        {
+            if (connection is not null) await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>Npgsql words both of its timeouts "The operation has timed out": say which one ran out, and its length.</summary>
+    private string Reason(Exception ex, bool connected)
+    {
+        if (ex is not (TimeoutException or NpgsqlException { InnerException: TimeoutException })) return SlotWriter.Describe(ex);
+        var settings = new NpgsqlConnectionStringBuilder(_data.ConnectionString);
+        return connected
+            ? $"no reply from {settings.Host}:{settings.Port} within the {settings.CommandTimeout} s command timeout"
+            : $"could not connect to {settings.Host}:{settings.Port} within the {settings.Timeout} s connect timeout";
     }
 
     public ValueTask DisposeAsync() => _data.DisposeAsync();

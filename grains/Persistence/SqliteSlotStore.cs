@@ -18,9 +18,10 @@ public sealed class SqliteSlotStore : ISlotStore
     private readonly bool _durable;
     private SqliteConnection? _connection;
     private SqliteCommand? _upsert, _delete;
-    /// <summary>The epoch of every claimed slot: this process is the file's only writer, so no query is needed to fence.</summary>
+    /// <summary>The epoch of every claimed slot: this process is the file's only writer (<see cref="DataDirectoryLock"/>), so no query is needed to fence.</summary>
     private readonly Dictionary<int, long> _epochs = [];
     private Timer? _checkpoints;
+    private DataDirectoryLock? _directoryLock;
 
     public SqliteSlotStore(string dataDir, bool durable)
     {
@@ -34,6 +35,7 @@ public sealed class SqliteSlotStore : ISlotStore
 
     public async Task InitializeAsync(CancellationToken cancellation)
     {
+        _directoryLock = DataDirectoryLock.Acquire(Path.GetDirectoryName(_path)!);
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
         await _connection.OpenAsync(cancellation);
         Execute($"""
@@ -271,6 +273,7 @@ public sealed class SqliteSlotStore : ISlotStore
         }
         finally
         {
+            _directoryLock?.Dispose(); // after the connection has closed: no write of this process follows
             _lock.Release();
         }
     }

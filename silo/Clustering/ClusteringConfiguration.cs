@@ -3,56 +3,37 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using OrleansLua.Client.Clustering;
 
 namespace OrleansLua.Silo.Clustering;
 
-/// <summary>How silos find each other: localhost (one machine, development) or PostgreSQL membership.</summary>
+/// <summary>
+/// How silos find each other: localhost (one machine, development) or PostgreSQL membership, from the
+/// settings silos and the standalone gateway share (<see cref="ClusterSettings"/>); tuned for fast failover.
+/// </summary>
 public static class ClusteringConfiguration
 {
-    /// <summary>
-    /// "localhost" or "postgres": --clustering (OrleansLua:Clustering), by default postgres when a connection
-    /// string is given. (Not under "Orleans:Clustering": Orleans reads any value there as a provider section
-    /// and fails with "Could not find Clustering provider named 'Default'".)
-    /// </summary>
-    public static string Mode(IConfiguration configuration) =>
-        configuration["OrleansLua:Clustering"] is { Length: > 0 } mode ? mode.ToLowerInvariant()
-        : string.IsNullOrWhiteSpace(configuration["OrleansLua:Postgres"]) ? "localhost" : "postgres";
-
     public static ISiloBuilder UseOrleansLuaClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
         int siloPort = configuration.GetValue("Orleans:SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
-        int gatewayPort = configuration.GetValue("Orleans:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
-        string? postgres = configuration["OrleansLua:Postgres"];
-        string mode = Mode(configuration);
-        switch (mode)
-        {
-            case "localhost":
-                return silo.UseLocalhostClustering(siloPort, gatewayPort);
-            case "postgres":
-                if (string.IsNullOrWhiteSpace(postgres))
-                    throw new InvalidOperationException("--clustering postgres needs --postgres \"Host=…;Port=…;Username=…;Database=…\" (OrleansLua:Postgres)");
-                return silo.UsePostgresClustering(configuration, postgres, siloPort, gatewayPort);
-            default:
-                throw new InvalidOperationException($"Unknown --clustering '{mode}': use 'localhost' or 'postgres'");
-        }
+        int gatewayPort = ClusterSettings.GatewayPort(configuration);
+        return ClusterSettings.Mode(configuration) == "localhost"
+            ? silo.UseLocalhostClustering(siloPort, gatewayPort)
+            : silo.UsePostgresClustering(configuration, ClusterSettings.RequirePostgres(configuration), siloPort, gatewayPort);
     }
 
     private static ISiloBuilder UsePostgresClustering(this ISiloBuilder silo, IConfiguration configuration, string connectionString,
         int siloPort, int gatewayPort)
     {
         var advertised = configuration["Orleans:AdvertisedIP"] is { Length: > 0 } ip ? IPAddress.Parse(ip) : IPAddress.Loopback;
-        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
+        silo.Services.AddHostedService(sp =>
             new PostgresClusteringSchema(connectionString, sp.GetRequiredService<ILogger<PostgresClusteringSchema>>()));
         silo.UseAdoNetClustering(o =>
         {
-            o.Invariant = "Npgsql";
+            o.Invariant = ClusterSettings.PostgresInvariant;
             o.ConnectionString = connectionString;
         });
-        silo.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = configuration["Orleans:ClusterId"] is { Length: > 0 } c ? c : "orleanslua";
-            o.ServiceId = configuration["Orleans:ServiceId"] is { Length: > 0 } s ? s : "orleanslua";
-        });
+        silo.Configure<ClusterOptions>(o => ClusterSettings.ConfigureIds(o, configuration));
         silo.Configure<EndpointOptions>(o =>
         {
             o.AdvertisedIPAddress = advertised;

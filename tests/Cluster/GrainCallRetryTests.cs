@@ -77,4 +77,24 @@ public class GrainCallRetryTests
             retry.RunAsync<int>(() => { calls++; throw new InvalidOperationException("BUSY"); }, readOnly: true, "test"));
         Assert.Equal(1, calls);
     }
+
+    [Fact]
+    public async Task A_call_that_keeps_failing_answers_tryagain_once_the_budget_is_spent_not_later()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(20), DefaultBudget); // what docs/durability.md promises
+        var budget = TimeSpan.FromSeconds(1);
+        var retry = new GrainCallRetry(budget: budget);
+        int calls = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var tryAgain = await Assert.ThrowsAsync<TryAgainException>(() =>
+            retry.RunAsync<int>(() => { calls++; throw new SiloUnavailableException(); }, readOnly: false, "test"));
+        var took = clock.Elapsed;
+        Assert.StartsWith("TRYAGAIN cluster unavailable for 1 s: ", tryAgain.Message);
+        Assert.IsType<SiloUnavailableException>(tryAgain.InnerException);
+        // Backoff 20, 40, … 500 ms: it gives up before the next delay would overrun the budget, so within it.
+        Assert.InRange(took, budget - TimeSpan.FromMilliseconds(600), budget + TimeSpan.FromMilliseconds(300));
+        Assert.InRange(calls, 4, 10);
+        Assert.Equal(calls - 1, retry.Retries);
+        Assert.Equal(1, retry.TryAgains);
+    }
 }

@@ -8,7 +8,8 @@ namespace OrleansLua.Tests.Infrastructure;
 /// <summary>
 /// A real silo as its own OS process (`dotnet silo/bin/&lt;config&gt;/net10.0/OrleansLua.Silo.dll …`), so a
 /// test can crash it for real (SIGKILL) or stop it (SIGTERM). Output goes to a log file that is kept
-/// when <see cref="KeepLog"/> is set (on failure); <see cref="LogTail"/> goes into assertion messages.
+/// when <see cref="KeepLog"/> is set (on failure); <see cref="LogTail"/> goes into assertion messages. Also runs
+/// the standalone gateway (<see cref="StartGatewayAsync"/>), which a test stops and reads the same way.
 /// </summary>
 public sealed partial class SiloProcess : IDisposable
 {
@@ -23,7 +24,7 @@ public sealed partial class SiloProcess : IDisposable
     public bool KeepLog { get; set; }
     public string Name { get; }
 
-    private SiloProcess(string name, int respPort, int siloPort, int gatewayPort, IEnumerable<string> extraArgs)
+    private SiloProcess(string name, string dll, int respPort, int siloPort, int gatewayPort, IEnumerable<string> extraArgs)
     {
         Name = name;
         RespPort = respPort;
@@ -42,9 +43,11 @@ public sealed partial class SiloProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = RepoRoot,
         };
-        start.ArgumentList.Add(SiloDll);
-        foreach (var a in (string[])["--port", respPort.ToString(), "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString()])
-            start.ArgumentList.Add(a);
+        start.ArgumentList.Add(dll);
+        string[] ports = dll == SiloDll
+            ? ["--port", respPort.ToString(), "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString()]
+            : ["--port", respPort.ToString()];
+        foreach (var a in ports) start.ArgumentList.Add(a);
         foreach (var a in extraArgs) start.ArgumentList.Add(a);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Logging__Console__FormatterName"] = "simple";
@@ -60,25 +63,45 @@ public sealed partial class SiloProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Starts a silo and waits until its RESP port answers PING.</summary>
+    /// <summary>Starts a silo and waits until its RESP port answers PING (unless <paramref name="wait"/> is false).</summary>
     public static async Task<SiloProcess> StartAsync(string name, IEnumerable<string> args, TimeSpan? timeout = null,
-        int? respPort = null, int? siloPort = null, int? gatewayPort = null)
+        int? respPort = null, int? siloPort = null, int? gatewayPort = null, bool wait = true)
     {
-        var silo = new SiloProcess(name, respPort ?? TestPorts.Free(), siloPort ?? TestPorts.Free(), gatewayPort ?? TestPorts.Free(), args);
+        var silo = new SiloProcess(name, SiloDll, respPort ?? TestPorts.Free(), siloPort ?? TestPorts.Free(), gatewayPort ?? TestPorts.Free(), args);
+        if (wait) await silo.WaitOrDisposeAsync(timeout);
+        return silo;
+    }
+
+    /// <summary>
+    /// Starts the standalone gateway (client/, an Orleans client process) with only --port added; waits for PING
+    /// unless <paramref name="wait"/> is false (it listens only once it has joined the cluster).
+    /// </summary>
+    public static async Task<SiloProcess> StartGatewayAsync(string name, IEnumerable<string> args, bool wait = true, TimeSpan? timeout = null)
+    {
+        var gateway = new SiloProcess(name, GatewayDll, TestPorts.Free(), 0, 0, args);
+        if (wait) await gateway.WaitOrDisposeAsync(timeout);
+        return gateway;
+    }
+
+    private async Task WaitOrDisposeAsync(TimeSpan? timeout)
+    {
         try
         {
-            await silo.WaitForPingAsync(timeout ?? TimeSpan.FromSeconds(90));
-            return silo;
+            await WaitForPingAsync(timeout ?? TimeSpan.FromSeconds(90));
         }
         catch
         {
-            silo.KeepLog = true;
-            silo.Dispose();
+            KeepLog = true;
+            Dispose();
             throw;
         }
     }
 
     public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Waits for the process to end by itself; false if it still runs after <paramref name="timeout"/>.</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
     public int Pid => _process.Id;
 
     public async Task WaitForPingAsync(TimeSpan timeout)
@@ -184,18 +207,20 @@ public sealed partial class SiloProcess : IDisposable
     public static string RepoRoot { get; } = FindRepoRoot();
 
     /// <summary>The silo built in the same configuration as the tests (Release under tests/run.sh).</summary>
-    public static string SiloDll
+    public static string SiloDll => Built("silo", "OrleansLua.Silo.dll");
+
+    /// <summary>The standalone gateway, built likewise.</summary>
+    public static string GatewayDll => Built("client", "OrleansLua.Client.dll");
+
+    private static string Built(string project, string dll)
     {
-        get
+        string config = AppContext.BaseDirectory.Contains("/bin/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+        foreach (var c in (string[])[config, config == "Release" ? "Debug" : "Release"])
         {
-            string config = AppContext.BaseDirectory.Contains("/bin/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-            foreach (var c in (string[])[config, config == "Release" ? "Debug" : "Release"])
-            {
-                var path = Path.Combine(RepoRoot, "silo", "bin", c, "net10.0", "OrleansLua.Silo.dll");
-                if (File.Exists(path)) return path;
-            }
-            throw new FileNotFoundException($"OrleansLua.Silo.dll not built under {RepoRoot}/silo/bin (dotnet build -c Release)");
+            var path = Path.Combine(RepoRoot, project, "bin", c, "net10.0", dll);
+            if (File.Exists(path)) return path;
         }
+        throw new FileNotFoundException($"{dll} not built under {RepoRoot}/{project}/bin (dotnet build -c Release)");
     }
 
     private static string FindRepoRoot()

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Hosting.Kubernetes;
 using OrleansLua.Silo;
-using OrleansLua.Silo.Hosting;
+using OrleansLua.Client.Hosting;
 using OrleansLua.Tests.Infrastructure;
 using Xunit;
 using static OrleansLua.Tests.Kubernetes.Manifests;
@@ -22,11 +22,12 @@ public sealed partial class ManifestTests
     public const string Root = "k8s";
     public const string Production = "k8s/overlays/production";
     public const string ExternalPostgres = "k8s/overlays/external-postgres";
+    public const string StandaloneGatewayOverlay = "k8s/overlays/standalone-gateway";
 
-    public static TheoryData<string> Kustomizations => [Root, Production, ExternalPostgres];
+    public static TheoryData<string> Kustomizations => [Root, Production, ExternalPostgres, StandaloneGatewayOverlay];
 
     /// <summary>Health endpoints of silo/Hosting/HealthEndpoints.cs.</summary>
-    public const string LivePath = "/health/live", ReadyPath = "/health/ready";
+    public const string LivePath = "/health/live", StartedPath = "/health/started", ReadyPath = "/health/ready";
 
     /// <summary>Switches whose value is a port the container must declare (under this name).</summary>
     public static readonly Dictionary<string, string> PortSwitches = new()
@@ -84,8 +85,8 @@ public sealed partial class ManifestTests
         foreach (var kind in (string[])["ServiceAccount", "Role", "RoleBinding", "ConfigMap", "Secret", "Service", "Deployment", "PodDisruptionBudget"])
             Assert.Contains(kind, kinds);
         Assert.Equal(directory != ExternalPostgres, kinds.Contains("StatefulSet"));
-        var deployment = typed.OfType<k8s.Models.V1Deployment>().Single();
-        Assert.Equal("orleanslua", deployment.Metadata.Name);
+        Assert.Equal(directory == StandaloneGatewayOverlay ? ["orleanslua", GatewayDeployment] : ["orleanslua"],
+            typed.OfType<k8s.Models.V1Deployment>().Select(d => d.Metadata.Name).Order());
         foreach (var container in typed.OfType<k8s.Models.V1Deployment>().SelectMany(d => d.Spec.Template.Spec.Containers)
             .Concat(typed.OfType<k8s.Models.V1StatefulSet>().SelectMany(s => s.Spec.Template.Spec.Containers)))
         {
@@ -139,7 +140,8 @@ public sealed partial class ManifestTests
 
         Assert.Equal(ReadyPath, ProbePath(container, "readinessProbe"));
         Assert.Equal(LivePath, ProbePath(container, "livenessProbe"));
-        Assert.Contains(ProbePath(container, "startupProbe"), (string[])[LivePath, ReadyPath]);
+        // Liveness waits for the startup probe: it must not pass before the silo has started (live answers at once).
+        Assert.Equal(StartedPath, ProbePath(container, "startupProbe"));
         foreach (var probe in (string[])["startupProbe", "readinessProbe", "livenessProbe"])
             Assert.Equal(ports["health"], ResolvePort(container, container[probe]!["httpGet"]!["port"]));
     }
@@ -347,6 +349,64 @@ public sealed partial class ManifestTests
         Assert.StartsWith("mcr.microsoft.com/dotnet/runtime:10.0", dockerfile.RuntimeImage);
     }
 
+    [Fact]
+    public void Standalone_gateway_component_runs_the_gateway_from_the_silo_image_with_the_silos_cluster_settings()
+    {
+        Assert.Null(Render(Root).Find("Deployment", GatewayDeployment)); // optional: not in the base
+        var m = Render(StandaloneGatewayOverlay);
+        var gateway = m.Get("Deployment", GatewayDeployment);
+        var container = GatewayContainerSpec(m);
+        var silo = m.SiloContainerSpec;
+
+        // The silos' image (whatever the base's images: entry says), running the gateway program that the Dockerfile publishes next to the silo.
+        Assert.Equal(Str(silo["image"]), Str(container["image"]));
+        var program = typeof(StandaloneGateway).Assembly.GetName().Name + ".dll";
+        Assert.Equal(new[] { "dotnet", program }, container["command"]!.AsArray().Select(Str));
+        Assert.Contains("client/OrleansLua.Client.csproj", Dockerfile.Load().Published);
+
+        // Switches and environment the gateway reads; the silos' cluster and database settings, from the same ConfigMap and Secret.
+        var args = Args(container);
+        Assert.True(args.Count % 2 == 0, string.Join(' ', args));
+        for (int i = 0; i < args.Count; i += 2)
+            Assert.True(StandaloneGateway.SwitchMappings.ContainsKey(args[i]), $"unknown gateway switch {args[i]}");
+        Assert.Equal("0.0.0.0", Switch(args, "--bind"));
+        Assert.Equal("postgres", Switch(args, "--clustering"));
+        Assert.Equal(Ports(container)["resp"].ToString(), Switch(args, "--port"));
+        foreach (var env in Env(container))
+        {
+            var variable = Str(env["name"]);
+            var key = variable.Replace("__", ":");
+            Assert.True(EnvironmentSettings.Variables.ContainsKey(variable)
+                || variable.Contains("__") && StandaloneGateway.SwitchMappings.Values.Contains(key, StringComparer.OrdinalIgnoreCase),
+                $"the gateway does not read environment variable {variable}");
+        }
+        foreach (var variable in (string[])["ORLEANS_CLUSTER_ID", "ORLEANS_SERVICE_ID", "ORLEANSLUA_POSTGRES"])
+            Assert.Equal(EnvValue(m, silo, variable), EnvValue(m, container, variable));
+
+        // The RESP port opens once the gateway has joined the cluster: every probe checks it.
+        foreach (var probe in (string[])["startupProbe", "readinessProbe", "livenessProbe"])
+            Assert.Equal(Ports(container)["resp"], ResolvePort(container, container[probe]!["tcpSocket"]!["port"]));
+
+        // Its Service and budget select gateways only; the silos' Service selects no gateway.
+        var service = m.Get("Service", GatewayDeployment);
+        Assert.Equal("6379", Str(service["spec"]!["ports"]![0]!["port"]));
+        Assert.True(Selects(service["spec"]!["selector"], PodLabels(gateway)));
+        Assert.False(Selects(service["spec"]!["selector"], PodLabels(m.Silo)));
+        Assert.False(Selects(m.Get("Service", "orleanslua")["spec"]!["selector"], PodLabels(gateway)));
+        Assert.True(Selects(gateway["spec"]!["selector"], PodLabels(gateway)));
+        Assert.True(Selects(m.Get("PodDisruptionBudget", GatewayDeployment)["spec"]!["selector"], PodLabels(gateway)));
+        Assert.DoesNotContain(PodLabels(gateway).Keys, k => k.StartsWith("orleans/", StringComparison.Ordinal)); // not a silo pod to Orleans' hosting
+
+        // No Kubernetes API calls, a graceful drain within the grace period, rollouts that keep one ready.
+        Assert.Equal("false", Str(PodSpec(gateway)["automountServiceAccountToken"]));
+        Assert.True(Int(PodSpec(gateway)["terminationGracePeriodSeconds"]) > PreStopSleepSeconds(container) + new HostOptions().ShutdownTimeout.TotalSeconds);
+        Assert.Equal("0", Str(gateway["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]));
+    }
+
+    public const string GatewayDeployment = "orleanslua-gateway";
+
+    public static JsonObject GatewayContainerSpec(Manifests m) => Containers(m.Get("Deployment", GatewayDeployment)).Single(c => Str(c["name"]) == "gateway");
+
     /// <summary>The value a container's environment variable gets: literal, or resolved from a ConfigMap/Secret.</summary>
     public static string EnvValue(Manifests m, JsonObject container, string name)
     {
@@ -379,7 +439,7 @@ public sealed partial class ManifestTests
 }
 
 /// <summary>The few facts of the repository's Dockerfile the manifests and the boot test rely on.</summary>
-public sealed record Dockerfile(string[] Entrypoint, int[] Exposed, string User, string RuntimeImage)
+public sealed record Dockerfile(string[] Entrypoint, int[] Exposed, string User, string RuntimeImage, string[] Published)
 {
     public static Dockerfile Load()
     {
@@ -389,6 +449,7 @@ public sealed record Dockerfile(string[] Entrypoint, int[] Exposed, string User,
             lines.Last(l => l.StartsWith(instruction + " ", StringComparison.Ordinal))[(instruction.Length + 1)..].Trim();
         var entrypoint = System.Text.Json.JsonSerializer.Deserialize<string[]>(Last("ENTRYPOINT"))!;
         var exposed = Last("EXPOSE").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p.Split('/')[0])).ToArray();
-        return new Dockerfile(entrypoint, exposed, Last("USER"), Last("FROM").Split(' ')[0]);
+        var published = Regex.Matches(string.Join('\n', lines), @"dotnet publish (\S+)").Select(p => p.Groups[1].Value).ToArray();
+        return new Dockerfile(entrypoint, exposed, Last("USER"), Last("FROM").Split(' ')[0], published);
     }
 }

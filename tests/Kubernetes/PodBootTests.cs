@@ -43,11 +43,14 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
         }
         try
         {
-            // Started: the startupProbe passes within its budget (capped for the test); then ready.
+            // Started: the startupProbe passes within its budget (capped for the test), and only once the pod serves
+            // RESP — while liveness already answered before (so the startup probe is what holds liveness back).
             var startup = container["startupProbe"]!.AsObject();
             var budget = TimeSpan.FromSeconds(Math.Min(Int(startup["periodSeconds"]) * Int(startup["failureThreshold"]), 120));
-            await Task.WhenAll(_pods.Select(p => WaitForProbeAsync(p, startup, budget)));
+            var startups = await Task.WhenAll(_pods.Select(p => WaitForStartupAsync(p, startup, container["livenessProbe"]!.AsObject(), budget)));
             var started = clock.Elapsed;
+            Assert.Contains(startups, s => s.NotStartedWhileLive > 0);
+            output.WriteLine($"startup probe answered 503 while liveness answered 200 {string.Join(", ", startups.Select(s => s.NotStartedWhileLive))} times (per pod)");
             await Task.WhenAll(_pods.Select(p => WaitForProbeAsync(p, container["readinessProbe"]!.AsObject(), TimeSpan.FromSeconds(60))));
             output.WriteLine($"PostgreSQL + 3 silos: started (startupProbe) after {started.TotalSeconds:0.0} s, ready after {clock.Elapsed.TotalSeconds:0.0} s");
 
@@ -86,10 +89,15 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
             var stopping = Stopwatch.StartNew();
             p0.Process.SendSigTerm();
             var observed = new List<(TimeSpan Sent, int Status)>();
+            int liveWhileDraining = 0;
             while (!p0.Process.HasExited && stopping.Elapsed < grace)
             {
                 var sent = stopping.Elapsed;
-                observed.Add((sent, (await ProbeAsync(p0.Pod, readiness)).Status));
+                int status = (await ProbeAsync(p0.Pod, readiness)).Status;
+                observed.Add((sent, status));
+                // Liveness keeps answering while readiness says 503 (or the kubelet would restart a draining silo).
+                var live = await ProbeAsync(p0.Pod, container["livenessProbe"]!.AsObject());
+                if (status == 503 && live.Status == 200) liveWhileDraining++;
                 await Task.Delay(20);
             }
             await p0.Process.WaitForExitAsync(grace - stopping.Elapsed > TimeSpan.Zero ? grace - stopping.Elapsed : TimeSpan.FromSeconds(1));
@@ -99,6 +107,7 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
                 $"readiness seen: {string.Join(", ", observed.Take(8).Select(o => $"{o.Sent.TotalMilliseconds:0} ms → {(o.Status < 0 ? "refused" : o.Status)}"))}" +
                 (observed.Count > 8 ? $" … ({observed.Count} probes)" : ""));
             Assert.Equal(0, p0.Process.ExitCode);
+            Assert.True(liveWhileDraining > 0, "liveness was never seen answering while readiness said 503");
             Assert.DoesNotContain(observed, o => o.Status == 200 && o.Sent > TimeSpan.FromMilliseconds(500));
             Assert.NotEqual(200, observed[^1].Status);
 
@@ -127,6 +136,61 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_gateway_pod_of_the_standalone_gateway_overlay_waits_for_a_silo_pod_then_serves_redis_cli()
+    {
+        var m = Render(ManifestTests.StandaloneGatewayOverlay);
+        var gatewaySpec = ManifestTests.GatewayContainerSpec(m);
+        using var postgres = PostgresServer.Start();
+        LocalPod.PrepareDatabase(m, postgres);
+        (LocalPod Pod, PodProcess Process) Start(LocalPod pod)
+        {
+            var started = (pod, new PodProcess(pod.Name, pod.FileName, pod.Args, pod.Environment, pod.WorkingDirectory));
+            _pods.Add(started);
+            return started;
+        }
+        try
+        {
+            // The gateway pod first (pods start in any order): its probes fail until a silo is up, and it does not exit.
+            var gateway = Start(LocalPod.From(m, gatewaySpec, "orleanslua-gateway-test-0", postgres));
+            var startup = gatewaySpec["startupProbe"]!.AsObject();
+            await Task.Delay(3000);
+            Assert.False(gateway.Process.HasExited, gateway.Process.LogTail());
+            Assert.Equal(-1, (await ProbeAsync(gateway.Pod, startup)).Status);
+
+            var clock = Stopwatch.StartNew();
+            var silo = Start(LocalPod.From(m, 0, postgres));
+            await WaitForProbeAsync(silo, m.SiloContainerSpec["readinessProbe"]!.AsObject(), TimeSpan.FromSeconds(90));
+            await WaitForProbeAsync(gateway, startup, TimeSpan.FromSeconds(60));
+            output.WriteLine($"silo pod ready, then the waiting gateway pod started, {clock.Elapsed.TotalSeconds:0.0} s after the silo pod was started");
+            foreach (var probe in (string[])["readinessProbe", "livenessProbe"])
+                Assert.Equal(200, (await ProbeAsync(gateway.Pod, gatewaySpec[probe]!.AsObject())).Status);
+
+            int viaGateway = gateway.Pod.HostPort("resp"), viaSilo = silo.Pod.HostPort("resp");
+            Assert.Equal("OK", RedisCli.Exec(viaGateway, "SET", "k8s:gateway", "front").Trim());
+            Assert.Equal("front", RedisCli.Exec(viaSilo, "GET", "k8s:gateway").Trim());
+            Assert.Equal("OK", RedisCli.Exec(viaSilo, "SET", "k8s:silo", "back").Trim());
+            Assert.Equal("back", RedisCli.Exec(viaGateway, "GET", "k8s:silo").Trim());
+
+            // SIGTERM: the gateway drains and exits within its grace period; its port (every probe's) closes.
+            var grace = TimeSpan.FromSeconds(Int(PodSpec(m.Get("Deployment", ManifestTests.GatewayDeployment))["terminationGracePeriodSeconds"])
+                - ManifestTests.PreStopSleepSeconds(gatewaySpec));
+            gateway.Process.SendSigTerm();
+            await gateway.Process.WaitForExitAsync(grace);
+            Assert.Equal(0, gateway.Process.ExitCode);
+            Assert.Equal(-1, (await ProbeAsync(gateway.Pod, gatewaySpec["readinessProbe"]!.AsObject())).Status);
+        }
+        catch
+        {
+            foreach (var (pod, process) in _pods)
+            {
+                process.KeepLog = true;
+                output.WriteLine($"{pod.Name} log: {process.LogFile}\n{process.LogTail(15)}");
+            }
+            throw;
+        }
+    }
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static void AssertValues(int port, Dictionary<string, string> values)
@@ -137,6 +201,38 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
         var lines = outputText.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray();
         Assert.Equal(keys.Count, lines.Length);
         for (int i = 0; i < keys.Count; i++) Assert.Equal(values[keys[i]], lines[i]);
+    }
+
+    /// <summary>
+    /// Polls the startup probe until it passes; then the pod must answer PING on its RESP port at once. Returns how
+    /// often the startup probe said 503 while the liveness probe said 200.
+    /// </summary>
+    private async Task<(int NotStartedWhileLive, int Polls)> WaitForStartupAsync((LocalPod Pod, PodProcess Process) pod, JsonObject startup,
+        JsonObject liveness, TimeSpan budget)
+    {
+        var clock = Stopwatch.StartNew();
+        int notStartedWhileLive = 0, polls = 0;
+        (int Status, string Body) last = (-1, "");
+        while (clock.Elapsed < budget)
+        {
+            if (pod.Process.HasExited) Assert.Fail($"{pod.Pod.Name} exited with code {pod.Process.ExitCode}:\n{pod.Process.LogTail()}");
+            var live = await ProbeAsync(pod.Pod, liveness);
+            last = await ProbeAsync(pod.Pod, startup);
+            polls++;
+            if (last.Status == 200)
+            {
+                Assert.Equal("PONG", RedisCli.Exec(pod.Pod.HostPort("resp"), "PING").Trim());
+                return (notStartedWhileLive, polls);
+            }
+            if (live.Status == 200)
+            {
+                Assert.Equal(503, last.Status);
+                notStartedWhileLive++;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail($"{pod.Pod.Name}: {Str(startup["httpGet"]!["path"])} still {last} after {budget.TotalSeconds:0} s:\n{pod.Process.LogTail()}");
+        return default;
     }
 
     private async Task WaitForProbeAsync((LocalPod Pod, PodProcess Process) pod, JsonObject probe, TimeSpan budget)
@@ -153,11 +249,27 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
         Assert.Fail($"{pod.Pod.Name}: {Str(probe["httpGet"]!["path"])} still {last} after {budget.TotalSeconds:0} s:\n{pod.Process.LogTail()}");
     }
 
-    /// <summary>An httpGet probe as the kubelet runs it (its path, its port, its timeout); status -1 when nothing answers.</summary>
+    /// <summary>
+    /// An httpGet or tcpSocket probe as the kubelet runs it (its path, its port, its timeout); status -1 when nothing
+    /// answers, 200 for a TCP connection that opens.
+    /// </summary>
     private static async Task<(int Status, string Body)> ProbeAsync(LocalPod pod, JsonObject probe)
     {
-        var get = probe["httpGet"]!;
         var timeout = TimeSpan.FromSeconds(probe["timeoutSeconds"] is null ? 1 : Int(probe["timeoutSeconds"]));
+        if (probe["tcpSocket"] is JsonObject tcp)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync("127.0.0.1", pod.HostPort(Str(tcp["port"]))).WaitAsync(timeout);
+                return (200, "connected");
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or TimeoutException)
+            {
+                return (-1, ex.Message);
+            }
+        }
+        var get = probe["httpGet"]!;
         var url = $"http://127.0.0.1:{pod.HostPort(Str(get["port"]))}{Str(get["path"])}";
         try
         {
@@ -198,9 +310,10 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
 /// <summary>
 /// One pod of the rendered silo Deployment as a local process. What differs from the pod, and why:
 /// <list type="number">
-/// <item>Command: the image's ENTRYPOINT `dotnet OrleansLua.Silo.dll` (WORKDIR /app) runs the silo this test run
-/// built (silo/bin/…/OrleansLua.Silo.dll, in its directory): the image holds the publish output of the same
-/// project, and there is no container runtime here. The container sets no `command`.</item>
+/// <item>Command: the image's ENTRYPOINT `dotnet OrleansLua.Silo.dll` (WORKDIR /app), or the container's command
+/// (`dotnet OrleansLua.Client.dll` for the standalone gateway), runs the dll this test run built (silo/bin/… or
+/// client/bin/…, in its directory): the image holds the publish output of the same projects, and there is no
+/// container runtime here.</item>
 /// <item>Ports: three pods share one host here (in Kubernetes each has its own IP), so every declared containerPort
 /// (resp, silo, gateway, health) gets a free port on 127.0.0.1 of its own per pod, substituted where the args give
 /// that number to a port switch (or an env var to a port setting). Probes are sent to the same mapped port.</item>
@@ -250,13 +363,17 @@ public sealed class LocalPod
     public static string WithPrivateServer(string connectionString, PostgresServer postgres) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = postgres.Port }.ConnectionString;
 
-    public static LocalPod From(Manifests m, int index, PostgresServer postgres)
+    /// <summary>Pod N of the silo Deployment.</summary>
+    public static LocalPod From(Manifests m, int index, PostgresServer postgres) => From(m, m.SiloContainerSpec, $"orleanslua-test-{index}", postgres);
+
+    /// <summary>A pod running this container of a rendered workload.</summary>
+    public static LocalPod From(Manifests m, JsonObject container, string name, PostgresServer postgres)
     {
-        var container = m.SiloContainerSpec;
-        Assert.True(container["command"] is null, "the container sets no command: the image's ENTRYPOINT runs");
-        var entrypoint = Dockerfile.Load().Entrypoint;
-        Assert.Equal("dotnet", entrypoint[0]);
-        Assert.Equal(Path.GetFileName(SiloProcess.SiloDll), entrypoint[1]);
+        // The container's command, else the image's ENTRYPOINT: `dotnet X.dll` in /app, the publish output of the project building X.dll.
+        var command = container["command"] is JsonArray given ? given.Select(Str).ToList() : [.. Dockerfile.Load().Entrypoint];
+        Assert.Equal("dotnet", command[0]);
+        var dll = new[] { SiloProcess.SiloDll, SiloProcess.GatewayDll }.SingleOrDefault(d => Path.GetFileName(d) == command[1])
+            ?? throw new InvalidOperationException($"{Str(container["name"])} runs {command[1]}, which no project of this repository builds");
 
         var portMap = Ports(container).Values.ToDictionary(p => p, _ => TestPorts.Free());
         // Which configuration keys are ports (for env overrides such as Gateway__Port).
@@ -267,7 +384,6 @@ public sealed class LocalPod
             if (ManifestTests.PortSwitches.ContainsKey(args[i]))
                 args[i + 1] = portMap[int.Parse(args[i + 1])].ToString();
 
-        var name = $"orleanslua-test-{index}";
         var environment = new Dictionary<string, string> { ["DOTNET_RUNNING_IN_CONTAINER"] = "true" };
         foreach (var env in Env(container))
         {
@@ -294,9 +410,9 @@ public sealed class LocalPod
         {
             Name = name,
             FileName = "dotnet",
-            Args = [SiloProcess.SiloDll, .. args],
+            Args = [dll, .. command.Skip(2), .. args],
             Environment = environment,
-            WorkingDirectory = Path.GetDirectoryName(SiloProcess.SiloDll)!,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
             PortMap = portMap,
             Container = container,
         };

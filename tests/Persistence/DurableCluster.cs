@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansLua.Client.Gateway;
+using OrleansLua.Grains.Persistence;
 using OrleansLua.Silo;
 
 namespace OrleansLua.Tests.Persistence;
@@ -17,6 +18,9 @@ public sealed class DurableCluster : IAsyncDisposable
     private DurableCluster(TestCluster cluster, int port) => (_cluster, Port) = (cluster, port);
 
     public int Port { get; }
+
+    /// <summary>The silo's storage writer (its group-commit counters, say).</summary>
+    public SlotWriter Writer => ((InProcessSiloHandle)_cluster.Primary!).SiloHost.Services.GetRequiredService<SlotWriter>();
 
     public static async Task<DurableCluster> StartAsync(Dictionary<string, string?> settings)
     {

@@ -138,5 +138,22 @@ public sealed class SqliteSlotStoreTests : SlotStoreTests, IDisposable
         Assert.Equal("v"u8.ToArray(), Assert.Single(await reopened.LoadAsync(5, default)).Value);
     }
 
+    [Fact]
+    public async Task A_second_store_on_the_same_directory_is_refused_until_the_first_closes()
+    {
+        await using var second = new SqliteSlotStore(_dir, durable: true);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => second.InitializeAsync(default));
+        Assert.Contains("is in use by another OrleansLua process", refused.Message);
+        Assert.Equal($"{Environment.ProcessId}\n", ReadShared(Path.Combine(_dir, DataDirectoryLock.FileName)));
+
+        await Store.DisposeAsync();
+        await using var third = new SqliteSlotStore(_dir, durable: true);
+        await third.InitializeAsync(default);
+    }
+
+    /// <summary>The lock file's text, read the way `cat` does (no lock of its own).</summary>
+    private static string ReadShared(string path) => System.Diagnostics.Process.Start(
+        new System.Diagnostics.ProcessStartInfo("cat", path) { RedirectStandardOutput = true })!.StandardOutput.ReadToEnd();
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

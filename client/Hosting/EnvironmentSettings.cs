@@ -1,9 +1,10 @@
-namespace OrleansLua.Silo.Hosting;
+namespace OrleansLua.Client.Hosting;
 
 /// <summary>
 /// Settings a container gets from its environment (Kubernetes pod fields, Secrets, ConfigMaps), mapped
 /// onto the configuration keys the command line also sets; the command line wins. Any key can also be
-/// given as an environment variable with "__" for ":" (e.g. Gateway__Port=6379).
+/// given as an environment variable with "__" for ":" (e.g. Gateway__Port=6379). Silos and the standalone
+/// gateway read the same variables (the gateway has no use for the storage and address ones).
 /// </summary>
 public static class EnvironmentSettings
 {

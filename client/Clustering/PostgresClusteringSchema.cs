@@ -1,25 +1,30 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace OrleansLua.Silo.Clustering;
+namespace OrleansLua.Client.Clustering;
 
 /// <summary>
 /// Applies the membership schema (embedded PostgresClustering.sql, idempotent) before Orleans reads its
 /// stored queries: the NuGet provider ships no SQL. Waits a bounded time for a database that is still starting.
+/// Silos and the standalone gateway both apply it, so either may be the first to reach a new database.
 /// </summary>
-public sealed class PostgresClusteringSchema(string connectionString, ILogger<PostgresClusteringSchema> logger)
-    : ILifecycleParticipant<ISiloLifecycle>
+public sealed class PostgresClusteringSchema(string connectionString, ILogger<PostgresClusteringSchema> logger) : IHostedLifecycleService
 {
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(60);
 
     public static string Script { get; } = LoadScript();
 
-    // First stage: the membership table manager reads OrleansQuery at RuntimeGrainServices.
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(PostgresClusteringSchema), ServiceLifecycleStage.First,
-            ct => ApplyAsync(connectionString, logger, DefaultWait, ct));
+    // StartingAsync runs before any hosted service's StartAsync: before the silo's lifecycle (whose membership
+    // table manager reads OrleansQuery) and before the Orleans client connects (its gateway list provider does).
+    public Task StartingAsync(CancellationToken cancellationToken) => ApplyAsync(connectionString, logger, DefaultWait, cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public static async Task ApplyAsync(string connectionString, ILogger? logger, TimeSpan wait, CancellationToken cancellation = default)
     {
