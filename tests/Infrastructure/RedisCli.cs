@@ -5,7 +5,7 @@ namespace OrleansLua.Tests.Infrastructure;
 /// <summary>Runs the real redis-cli binary against a gateway.</summary>
 public static class RedisCli
 {
-    public static (string Output, int ExitCode) Run(int port, string[] args, string? stdin = null)
+    public static (string Output, int ExitCode) Run(int port, string[] args, string? stdin = null, string? password = null)
     {
         var psi = new ProcessStartInfo("redis-cli")
         {
@@ -16,6 +16,8 @@ public static class RedisCli
         };
         psi.ArgumentList.Add("-p");
         psi.ArgumentList.Add(port.ToString());
+        // REDISCLI_AUTH, not -a: the password stays off the command line (and out of ps)
+        if (password is not null) psi.Environment["REDISCLI_AUTH"] = password;
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("redis-cli did not start");
         if (stdin is not null)
@@ -34,4 +36,7 @@ public static class RedisCli
     }
 
     public static string Exec(int port, params string[] args) => Run(port, args).Output;
+
+    /// <summary>As the given password's user (AUTH before the command).</summary>
+    public static string ExecAuth(int port, string password, params string[] args) => Run(port, args, password: password).Output;
 }

@@ -121,6 +121,9 @@ public sealed partial class ManifestTests
         Assert.Equal("status.podIP", FieldRef(container, KubernetesHostingOptions.PodIPEnvironmentVariable));
         Assert.Equal("postgres", EnvValue(m, container, "ORLEANSLUA_STORAGE"));
         Assert.Contains(EnvValue(m, container, "ORLEANSLUA_APPENDFSYNC"), (string[])["always", "everysec"]);
+        // bound to 0.0.0.0 without a password, protected mode would refuse every client from another pod
+        Assert.NotEqual("", EnvValue(m, container, "ORLEANSLUA_REQUIREPASS"));
+        Assert.StartsWith("orleanslua-auth-", Str(Env(container).Single(e => Str(e["name"]) == "ORLEANSLUA_REQUIREPASS")["valueFrom"]!["secretKeyRef"]!["name"])); // a Secret (kustomize adds a hash)
     }
 
     [Theory]
@@ -380,7 +383,7 @@ public sealed partial class ManifestTests
                 || variable.Contains("__") && StandaloneGateway.SwitchMappings.Values.Contains(key, StringComparer.OrdinalIgnoreCase),
                 $"the gateway does not read environment variable {variable}");
         }
-        foreach (var variable in (string[])["ORLEANS_CLUSTER_ID", "ORLEANS_SERVICE_ID", "ORLEANSLUA_POSTGRES"])
+        foreach (var variable in (string[])["ORLEANS_CLUSTER_ID", "ORLEANS_SERVICE_ID", "ORLEANSLUA_POSTGRES", "ORLEANSLUA_REQUIREPASS"])
             Assert.Equal(EnvValue(m, silo, variable), EnvValue(m, container, variable));
 
         // The RESP port opens once the gateway has joined the cluster: every probe checks it.

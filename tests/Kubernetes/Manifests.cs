@@ -90,9 +90,9 @@ public sealed class Manifests
         return values;
     }
 
-    public string ConfigValue(string configMap, string key) => Data(Get("ConfigMap", configMap))[key];
+    public string ConfigValue(string configMap, string key) => Data(Generated("ConfigMap", configMap))[key];
 
-    public string SecretValue(string secret, string key) => Data(Get("Secret", secret))[key];
+    public string SecretValue(string secret, string key) => Data(Generated("Secret", secret))[key];
 
     public static string Name(JsonNode? o) => Str(o?["metadata"]?["name"]);
 

@@ -20,6 +20,10 @@ namespace OrleansLua.Tests.Kubernetes;
 public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
 {
     private readonly List<(LocalPod Pod, PodProcess Process)> _pods = [];
+    /// <summary>The rendered Secret's requirepass: the pods demand it.</summary>
+    private string _password = "";
+
+    private string Cli(int port, params string[] args) => RedisCli.ExecAuth(port, _password, args);
     private static readonly HttpClient Http = new();
 
     public void Dispose()
@@ -32,6 +36,7 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var m = Render(ManifestTests.Root);
+        _password = ManifestTests.EnvValue(m, m.SiloContainerSpec, "ORLEANSLUA_REQUIREPASS");
         var container = m.SiloContainerSpec;
         using var postgres = PostgresServer.Start();
         var database = LocalPod.PrepareDatabase(m, postgres);
@@ -72,11 +77,12 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
             // redis-cli through one pod, read through the others.
             var (p0, p1, p2) = (_pods[0], _pods[1], _pods[2]);
             int resp0 = p0.Pod.HostPort("resp"), resp1 = p1.Pod.HostPort("resp"), resp2 = p2.Pod.HostPort("resp");
-            Assert.Equal("OK", RedisCli.Exec(resp0, "SET", "k8s:hello", "world").Trim());
-            Assert.Equal("world", RedisCli.Exec(resp1, "GET", "k8s:hello").Trim());
-            Assert.Equal("appendfsync\neverysec", RedisCli.Exec(resp2, "CONFIG", "GET", "appendfsync").Trim()); // the ConfigMap's
+            Assert.Equal("NOAUTH Authentication required.", RedisCli.Exec(resp0, "GET", "k8s:hello").Trim()); // the Secret's password is required
+            Assert.Equal("OK", Cli(resp0, "SET", "k8s:hello", "world").Trim());
+            Assert.Equal("world", Cli(resp1, "GET", "k8s:hello").Trim());
+            Assert.Equal("appendfsync\neverysec", Cli(resp2, "CONFIG", "GET", "appendfsync").Trim()); // the ConfigMap's
             var values = Enumerable.Range(0, 200).ToDictionary(i => $"k8s:key:{i}", i => $"value-{i}-{Guid.NewGuid():N}");
-            var (setOutput, setExit) = RedisCli.Run(resp0, [], string.Concat(values.Select(kv => $"SET {kv.Key} {kv.Value}\n")));
+            var (setOutput, setExit) = RedisCli.Run(resp0, [], string.Concat(values.Select(kv => $"SET {kv.Key} {kv.Value}\n")), _password);
             Assert.Equal(0, setExit);
             Assert.All(Lines(setOutput), line => Assert.Equal("OK", line));
             Assert.Equal(values.Count, Lines(setOutput).Length);
@@ -121,8 +127,8 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
             AssertValues(resp1, values);
             AssertValues(resp2, values);
             await WaitForMembershipAsync(database, clusterId, expectedActive: 2, TimeSpan.FromSeconds(15));
-            Assert.Equal("OK", RedisCli.Exec(resp2, "SET", "k8s:after", "sigterm").Trim());
-            Assert.Equal("sigterm", RedisCli.Exec(resp1, "GET", "k8s:after").Trim());
+            Assert.Equal("OK", Cli(resp2, "SET", "k8s:after", "sigterm").Trim());
+            Assert.Equal("sigterm", Cli(resp1, "GET", "k8s:after").Trim());
             output.WriteLine($"total {clock.Elapsed.TotalSeconds:0.0} s");
         }
         catch
@@ -140,6 +146,7 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
     public async Task A_gateway_pod_of_the_standalone_gateway_overlay_waits_for_a_silo_pod_then_serves_redis_cli()
     {
         var m = Render(ManifestTests.StandaloneGatewayOverlay);
+        _password = ManifestTests.EnvValue(m, m.SiloContainerSpec, "ORLEANSLUA_REQUIREPASS");
         var gatewaySpec = ManifestTests.GatewayContainerSpec(m);
         using var postgres = PostgresServer.Start();
         LocalPod.PrepareDatabase(m, postgres);
@@ -167,10 +174,10 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
                 Assert.Equal(200, (await ProbeAsync(gateway.Pod, gatewaySpec[probe]!.AsObject())).Status);
 
             int viaGateway = gateway.Pod.HostPort("resp"), viaSilo = silo.Pod.HostPort("resp");
-            Assert.Equal("OK", RedisCli.Exec(viaGateway, "SET", "k8s:gateway", "front").Trim());
-            Assert.Equal("front", RedisCli.Exec(viaSilo, "GET", "k8s:gateway").Trim());
-            Assert.Equal("OK", RedisCli.Exec(viaSilo, "SET", "k8s:silo", "back").Trim());
-            Assert.Equal("back", RedisCli.Exec(viaGateway, "GET", "k8s:silo").Trim());
+            Assert.Equal("OK", Cli(viaGateway, "SET", "k8s:gateway", "front").Trim());
+            Assert.Equal("front", Cli(viaSilo, "GET", "k8s:gateway").Trim());
+            Assert.Equal("OK", Cli(viaSilo, "SET", "k8s:silo", "back").Trim());
+            Assert.Equal("back", Cli(viaGateway, "GET", "k8s:silo").Trim());
 
             // SIGTERM: the gateway drains and exits within its grace period; its port (every probe's) closes.
             var grace = TimeSpan.FromSeconds(Int(PodSpec(m.Get("Deployment", ManifestTests.GatewayDeployment))["terminationGracePeriodSeconds"])
@@ -193,10 +200,10 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static void AssertValues(int port, Dictionary<string, string> values)
+    private void AssertValues(int port, Dictionary<string, string> values)
     {
         var keys = values.Keys.ToList();
-        var (outputText, exit) = RedisCli.Run(port, [], string.Concat(keys.Select(k => $"GET {k}\n")));
+        var (outputText, exit) = RedisCli.Run(port, [], string.Concat(keys.Select(k => $"GET {k}\n")), _password);
         Assert.Equal(0, exit);
         var lines = outputText.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray();
         Assert.Equal(keys.Count, lines.Length);
@@ -221,7 +228,7 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
             polls++;
             if (last.Status == 200)
             {
-                Assert.Equal("PONG", RedisCli.Exec(pod.Pod.HostPort("resp"), "PING").Trim());
+                Assert.Equal("PONG", Cli(pod.Pod.HostPort("resp"), "PING").Trim());
                 return (notStartedWhileLive, polls);
             }
             if (live.Status == 200)
