@@ -1,9 +1,7 @@
-using OrleansLua.GrainInterfaces.Configuration;
-
 namespace OrleansLua.GrainInterfaces;
 
 /// <summary>
-/// The cluster-wide script cache and configuration (one grain, key 0): SCRIPT LOAD through any gateway makes a SHA
+/// The cluster-wide script cache (one grain, key 0): SCRIPT LOAD through any gateway makes a SHA
 /// runnable everywhere. Silos keep a local cache in front of it.
 /// </summary>
 public interface IScriptRegistryGrain : IGrainWithIntegerKey
@@ -18,17 +16,8 @@ public interface IScriptRegistryGrain : IGrainWithIntegerKey
 
     Task<bool[]> Exists(string[] shas);
 
-    /// <summary>Forgets every script; returns the new state (its script epoch is bumped).</summary>
-    Task<ClusterState> Flush();
-
-    /// <summary>The state every silo and gateway must follow (script epoch, CONFIG SET values, ACL users).</summary>
-    Task<ClusterState> State();
-
-    /// <summary>
-    /// CONFIG SET, ACL SETUSER/DELUSER: stores the changed entries (settings by name, users as
-    /// <see cref="ClusterState.UserPrefix"/> + name; null deletes) before it answers; returns the new state.
-    /// </summary>
-    Task<ClusterState> Configure(Dictionary<string, string?> changes);
+    /// <summary>Forgets every script (SCRIPT FLUSH); the caller bumps the script epoch the silos follow.</summary>
+    Task Flush();
 
     /// <summary>A slot's script has run past busy-reply-threshold (so SCRIPT KILL can find it).</summary>
     Task MarkBusy(int slot);

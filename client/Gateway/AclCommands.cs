@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using OrleansLua.GrainInterfaces.Commands;
-using OrleansLua.GrainInterfaces.Configuration;
 using OrleansLua.GrainInterfaces.Security;
 using OrleansLua.Protocol;
 
@@ -21,13 +20,15 @@ public sealed class AclCommands(GatewayContext gateway)
     /// <summary>Checks credentials; on success the connection runs as that user. Null, or the error reply.</summary>
     public string? Authenticate(ClientSession session, string userName, byte[] password)
     {
+        // the version first: a change landing between it and Find makes the session look its user up again
+        int version = Acl.Version;
         var user = Acl.Find(userName);
         if (user is null || !user.Accepts(password))
         {
             gateway.AclLog.Add(AclLogReason.Auth, "toplevel", "AUTH", userName, session);
             return WrongPass;
         }
-        session.Authenticate(user, Acl.Version);
+        session.Authenticate(user, version);
         return null;
     }
 
@@ -120,7 +121,10 @@ public sealed class AclCommands(GatewayContext gateway)
         w.WriteArrayHeader(0);
     }
 
-    /// <summary>All rules apply to a copy first: one bad rule changes nothing, as in Redis.</summary>
+    /// <summary>
+    /// Checked on a copy here for the immediate error, then applied by the cluster configuration grain
+    /// to the stored user (so concurrent SETUSERs never overwrite each other); all or nothing.
+    /// </summary>
     private async Task SetUserAsync(byte[][] args, RespWriter w)
     {
         var name = Encoding.UTF8.GetString(args[2]);
@@ -129,35 +133,29 @@ public sealed class AclCommands(GatewayContext gateway)
             w.WriteError("ERR Usernames can't contain spaces or null characters");
             return;
         }
-        var user = Acl.Find(name)?.Clone() ?? new AclUser(name);
-        for (int i = 3; i < args.Length; i++)
+        var rules = args.Skip(3).Select(a => Encoding.UTF8.GetString(a)).ToArray();
+        var copy = Acl.Find(name)?.Clone() ?? new AclUser(name);
+        foreach (var rule in rules)
         {
-            var rule = Encoding.UTF8.GetString(args[i]);
-            if (user.Apply(rule) is { } reason)
+            if (copy.Apply(rule) is { } reason)
             {
                 w.WriteError($"ERR Error in ACL SETUSER modifier '{rule}': {reason}");
                 return;
             }
         }
-        var changes = new Dictionary<string, string?> { [ClusterState.UserPrefix + name] = user.DescribeRules() };
-        // requirepass mirrors the default user's password, as CONFIG GET requirepass shows it
-        if (name == AclUser.DefaultName && user.NoPass) changes[ServerSettings.RequirePass] = "";
-        await gateway.Cluster.ChangeAsync(changes);
-        w.WriteOk();
+        if (await gateway.Cluster.SetUserAsync(name, rules) is { } error) w.WriteError(error);
+        else w.WriteOk();
     }
 
     private async Task DelUserAsync(byte[][] args, RespWriter w)
     {
-        var names = args.Skip(2).Select(a => Encoding.UTF8.GetString(a)).Distinct().ToList();
+        var names = args.Skip(2).Select(a => Encoding.UTF8.GetString(a)).ToArray();
         if (names.Contains(AclUser.DefaultName))
         {
             w.WriteError("ERR The 'default' user cannot be removed");
             return;
         }
-        var existing = names.Where(n => Acl.Find(n) is not null).ToList();
-        if (existing.Count > 0)
-            await gateway.Cluster.ChangeAsync(existing.ToDictionary(n => ClusterState.UserPrefix + n, string? (_) => null));
-        w.WriteInteger(existing.Count);
+        w.WriteInteger(await gateway.Cluster.DeleteUsersAsync(names));
     }
 
     private static void Cat(byte[][] args, RespWriter w)

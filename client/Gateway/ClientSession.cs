@@ -37,9 +37,9 @@ public sealed class ClientSession(long id, EndPoint? remote, EndPoint? local, Ac
     /// <summary>RESET: back to the default user, authenticated only if it needs no password.</summary>
     public void ResetUser(AccessControl acl)
     {
+        AclVersion = acl.Version; // before the reads, as in Authenticate
         User = acl.Default;
         Authenticated = !acl.AuthRequired;
-        AclVersion = acl.Version;
     }
 
     /// <summary>After an ACL change: the user's current rules (false when the user was deleted).</summary>
@@ -51,6 +51,8 @@ public sealed class ClientSession(long id, EndPoint? remote, EndPoint? local, Ac
         if (current is null) return false;
         User = current;
         AclVersion = version;
+        // a default user that got a password leaves a connection authenticated (as in Redis); one that
+        // was disabled does not authenticate anyone new, which Authenticate checks
         return true;
     }
 
@@ -62,11 +64,16 @@ public sealed class ClientSession(long id, EndPoint? remote, EndPoint? local, Ac
     public int PatternSubscriptions { get; set; }
     public int QueuedInMulti { get; set; } = -1;
     public bool Blocked { get; set; }
+    /// <summary>Running commands (never idle meanwhile, however long a script takes).</summary>
+    public bool Executing { get; set; }
     public long QueryBufferBytes { get; set; }
     public long OutputBufferBytes { get; set; }
 
     /// <summary>Ends the connection now (CLIENT KILL, idle timeout, a deleted user): set by the connection.</summary>
     public Action? Kill { get; set; }
+
+    /// <summary>After an ACL change: ends the connection if its user may no longer read a channel it subscribed to.</summary>
+    public Action? CheckSubscriptions { get; set; }
 
     public bool IsPubSub => Subscriptions + PatternSubscriptions > 0;
 

@@ -327,7 +327,15 @@ public sealed class ConnectionCommands
             }
             else if (args[i].Is("addr")) targets = targets.Where(s => s.Address == value);
             else if (args[i].Is("laddr")) targets = targets.Where(s => s.LocalAddress == value);
-            else if (args[i].Is("user")) targets = targets.Where(s => s.User.Name == value);
+            else if (args[i].Is("user"))
+            {
+                if (gateway.Acl.Find(value) is null)
+                {
+                    w.WriteError($"ERR No such user '{value}'");
+                    return;
+                }
+                targets = targets.Where(s => s.User.Name == value);
+            }
             else if (args[i].Is("type"))
             {
                 var type = value.ToLowerInvariant();

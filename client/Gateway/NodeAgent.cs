@@ -22,9 +22,14 @@ public sealed class NodeAgent(GatewayContext gateway, IGrainFactory grains, ILog
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var cluster = gateway.Cluster;
-        await cluster.PullAsync();
+        // Never listen on the built-in passwordless default user: wait for the cluster's users first.
+        while (!await cluster.PullAsync())
+        {
+            logger.LogWarning("Waiting for the cluster's configuration (users, passwords) before the gateway listens");
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
         var changes = ConfiguredChanges(cluster);
-        if (changes.Count > 0) await cluster.ChangeAsync(changes);
+        if (changes.Count > 0) await cluster.ConfigureAsync(changes);
         cluster.Start();
         _reference = grains.CreateObjectReference<INodeObserver>(this);
         await JoinAsync();
@@ -32,9 +37,9 @@ public sealed class NodeAgent(GatewayContext gateway, IGrainFactory grains, ILog
     }
 
     /// <summary>The settings given in configuration that differ from the cluster's (requirepass also sets the default user's password).</summary>
-    private Dictionary<string, string?> ConfiguredChanges(ClusterStateFollower cluster)
+    private Dictionary<string, string> ConfiguredChanges(ClusterStateFollower cluster)
     {
-        var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var changes = new Dictionary<string, string>(StringComparer.Ordinal);
         var staged = new ServerSettings();
         staged.Apply(cluster.Settings.Snapshot());
         foreach (var (name, value) in gateway.Options.Settings)
@@ -42,10 +47,8 @@ public sealed class NodeAgent(GatewayContext gateway, IGrainFactory grains, ILog
             var error = staged.TrySet(name, value);
             if (error is not null) throw new ArgumentException($"--{name}: {error}");
             var key = name.ToLowerInvariant();
-            if (staged.Get(key) != cluster.Settings.Get(key)) changes[key] = staged.Get(key);
+            if (staged.Get(key) != cluster.Settings.Get(key)) changes[key] = staged.Get(key)!;
         }
-        if (changes.TryGetValue(ServerSettings.RequirePass, out var password))
-            foreach (var (user, rules) in ServerConfig.RequirePassChanges(cluster.Acl, password!)) changes[user] = rules;
         return changes;
     }
 

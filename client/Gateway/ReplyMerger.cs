@@ -52,4 +52,28 @@ public static class ReplyMerger
         output.WriteArrayHeader((int)total);
         foreach (var (reply, offset) in bodies) output.WriteRaw(reply.AsSpan(offset));
     }
+
+    /// <summary>
+    /// EXEC whose queued commands were partly denied at EXEC time: the grain ran the others; their
+    /// replies and the errors go back in queue order. A null array (WATCH) or an error passes unchanged.
+    /// </summary>
+    public static async Task<byte[]> InsertErrors(Task<byte[]> execReply, string?[] errors, RespProtocol protocol)
+    {
+        var reply = await execReply;
+        if (reply.Length == 0 || reply[0] != (byte)'*' || RespReplyReader.ReadHeaderNumber(reply, 0, out int offset) < 0) return reply;
+        var w = new RespWriter(protocol, reply.Length + 256);
+        w.WriteArrayHeader(errors.Length);
+        foreach (var error in errors)
+        {
+            if (error is not null)
+            {
+                w.WriteError(error);
+                continue;
+            }
+            int end = RespReplyReader.Skip(reply, offset);
+            w.WriteRaw(reply.AsSpan(offset, end - offset));
+            offset = end;
+        }
+        return w.ToArray();
+    }
 }

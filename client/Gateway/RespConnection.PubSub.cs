@@ -213,6 +213,20 @@ public sealed partial class RespConnection
         }
     }
 
+    /// <summary>The user lost a channel or pattern this connection is subscribed to: disconnected, as in Redis 7.</summary>
+    private void CloseIfSubscriptionsDenied()
+    {
+        var user = _gateway.Acl.Find(_session.User.Name);
+        if (user is null || user.AllChannels) return;
+        bool denied;
+        lock (_subscriptions)
+            denied = _subscribedChannels.Any(c => !user.CanAccessChannel(System.Text.Encoding.Latin1.GetBytes(c), isPattern: false))
+                || _subscribedPatterns.Any(p => !user.CanAccessChannel(System.Text.Encoding.Latin1.GetBytes(p), isPattern: true));
+        if (!denied) return;
+        _logger.LogInformation("Connection {Id}: user {User} may no longer read a channel it subscribed to; closing it", _session.Id, user.Name);
+        Kill();
+    }
+
     /// <summary>Connection end or RESET: leave every channel and pattern.</summary>
     private async Task UnsubscribeAllAsync()
     {

@@ -1,5 +1,6 @@
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.GrainInterfaces.Security;
 
 namespace OrleansLua.Client.Gateway;
 
@@ -98,10 +99,37 @@ public sealed partial class RespConnection
             return;
         }
         FlushBatch();
-        var batch = NewBatch(commands, transaction: true, watches);
-        _pending.Add(new Pending(1, CallSlot(slot, batch)));
+        // ACL rules may have changed since the commands were queued: denied ones answer NOPERM in place, as in Redis
+        var denied = DeniedAtExec(commands);
+        var allowed = denied is null ? commands : commands.Where((_, i) => denied[i] is null).ToArray();
+        var batch = NewBatch(allowed, transaction: true, watches);
+        var reply = CallSlot(slot, batch);
+        _pending.Add(new Pending(1, denied is null ? reply : ReplyMerger.InsertErrors(reply, denied, _session.Protocol)));
         await DrainAsync();
         ForgetWatches();
+    }
+
+    /// <summary>The NOPERM text for each queued command the user may no longer run (null entries run), or null if all may.</summary>
+    private string?[]? DeniedAtExec(byte[][][] commands)
+    {
+        if (!_session.Refresh(_gateway.Acl) || _session.User.IsUnrestricted) return null;
+        string?[]? denied = null;
+        for (int i = 0; i < commands.Length; i++)
+        {
+            var spec = CommandTable.Resolve(commands[i], out _);
+            if (spec is null) continue;
+            var denial = _session.User.Check(spec, commands[i], _keyScratch);
+            if (denial == AclDenial.None) continue;
+            denied ??= new string?[commands.Length];
+            denied[i] = "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. " +
+                        "This command is no longer allowed for the following reason: " + denial switch
+                        {
+                            AclDenial.Command => "no permission to execute the command or subcommand",
+                            AclDenial.Key => "no permission to touch the specified keys",
+                            _ => "no permission to access one of the channels used as arguments",
+                        };
+        }
+        return denied;
     }
 
     private async Task WatchAsync(CommandSpec spec, byte[][] args)

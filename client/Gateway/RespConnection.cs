@@ -48,6 +48,7 @@ public sealed partial class RespConnection
         _logger = logger;
         _session = gateway.Clients.Open(socket.RemoteEndPoint, socket.LocalEndPoint, gateway.Acl);
         _session.Kill = Kill;
+        _session.CheckSubscriptions = CloseIfSubscriptionsDenied;
         _out.ErrorWritten = gateway.CommandStats.ErrorReplied;
     }
 
@@ -92,7 +93,9 @@ public sealed partial class RespConnection
                     break;
                 }
 
+                _session.Executing = true;
                 await ExecuteAsync();
+                _session.Executing = false;
                 if (protocolError is not null)
                 {
                     _out.WriteError("ERR " + protocolError);
@@ -100,6 +103,7 @@ public sealed partial class RespConnection
                 }
                 if (OverOutputLimit()) break;
                 await FlushAsync();
+                _session.LastInteraction = DateTime.UtcNow; // idle counts from the last reply, not from the last request
                 if (_session.CloseRequested || (result.IsCompleted && !hitLimit)) break;
             }
         }
@@ -174,6 +178,12 @@ public sealed partial class RespConnection
             if (status == ParseStatus.Command)
             {
                 if (command.Length > 0) _commands.Add(command);
+                // Before AUTH the tight limits apply; what follows an AUTH or HELLO is parsed after it ran.
+                if (limits.Unauthenticated && command.Length > 0 && (command[0].Is("auth") || command[0].Is("hello")))
+                {
+                    hitLimit = sequence.Remaining > 0;
+                    break;
+                }
                 continue;
             }
             break;

@@ -48,7 +48,7 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
         _stopping = new CancellationTokenSource();
         _acceptLoop = AcceptLoopAsync(_stopping.Token);
         _idleSweep = new Timer(_ => CloseIdleClients(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        gateway.Acl.UsersDeleted += CloseConnectionsOf;
+        gateway.Acl.Changed += OnUsersChanged;
         logger.LogInformation("OrleansLua RESP gateway listening on {Address}:{Port}", address, gateway.BoundPort);
         if (!IPAddress.IsLoopback(address) && ProtectedModeApplies)
             logger.LogWarning("Protected mode: no password is set for the default user, so only loopback clients are accepted on {Address}:{Port}. " +
@@ -123,22 +123,28 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
         var now = DateTime.UtcNow;
         foreach (var session in gateway.Clients.All)
         {
-            if (session.Blocked || session.IsPubSub || (now - session.LastInteraction).TotalSeconds <= seconds) continue;
+            if (session.Executing || session.Blocked || session.IsPubSub || (now - session.LastInteraction).TotalSeconds <= seconds) continue;
             logger.LogDebug("Closing connection {Id}: idle for more than {Seconds} s", session.Id, seconds);
             session.Kill?.Invoke();
         }
     }
 
-    /// <summary>ACL DELUSER anywhere in the cluster: that user's connections here are closed, as in Redis.</summary>
-    private void CloseConnectionsOf(IReadOnlyCollection<string> users)
+    /// <summary>
+    /// ACL changes anywhere in the cluster: a deleted user's connections here are closed, and a
+    /// subscriber whose user lost one of its channels is disconnected, as in Redis.
+    /// </summary>
+    private void OnUsersChanged(IReadOnlyCollection<string> deleted)
     {
         foreach (var session in gateway.Clients.All)
-            if (users.Contains(session.User.Name)) session.Kill?.Invoke();
+        {
+            if (deleted.Contains(session.User.Name)) session.Kill?.Invoke();
+            else if (session.IsPubSub) session.CheckSubscriptions?.Invoke();
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        gateway.Acl.UsersDeleted -= CloseConnectionsOf;
+        gateway.Acl.Changed -= OnUsersChanged;
         if (_idleSweep is not null) await _idleSweep.DisposeAsync();
         _stopping?.Cancel();
         _listener?.Dispose();

@@ -1,6 +1,5 @@
 using System.Text;
 using OrleansLua.GrainInterfaces.Configuration;
-using OrleansLua.GrainInterfaces.Security;
 using OrleansLua.Protocol;
 
 namespace OrleansLua.Client.Gateway;
@@ -49,7 +48,7 @@ public sealed class ServerConfig(GatewayOptions options, ClusterStateFollower cl
         // Validate everything first, as Redis does: one bad pair changes nothing.
         var staged = new ServerSettings();
         staged.Apply(cluster.Settings.Snapshot());
-        var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var changes = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 2; i < args.Length; i += 2)
         {
             var name = Encoding.UTF8.GetString(args[i]).ToLowerInvariant();
@@ -69,18 +68,10 @@ public sealed class ServerConfig(GatewayOptions options, ClusterStateFollower cl
         }
         foreach (var (name, value) in staged.Snapshot())
             if (cluster.Settings.Get(name) != value) changes[name] = value;
-        if (changes.TryGetValue(ServerSettings.RequirePass, out var password))
-            foreach (var (user, rules) in RequirePassChanges(cluster.Acl, password!)) changes[user] = rules;
-        if (changes.Count > 0) await cluster.ChangeAsync(changes);
+        // requirepass is always written: it also resets the default user's passwords
+        for (int i = 2; i < args.Length; i += 2)
+            if (ServerSettings.IsSecret(Encoding.UTF8.GetString(args[i]))) changes[ServerSettings.RequirePass] = staged.Get(ServerSettings.RequirePass)!;
+        if (changes.Count > 0) await cluster.ConfigureAsync(changes);
         w.WriteOk();
-    }
-
-    /// <summary>requirepass is the default user's password: "" makes it nopass again, as Redis does.</summary>
-    public static Dictionary<string, string?> RequirePassChanges(AccessControl acl, string password)
-    {
-        var user = acl.Default.Clone();
-        user.Apply("resetpass");
-        user.Apply(password.Length == 0 ? "nopass" : ">" + password);
-        return new() { [ClusterState.UserPrefix + user.Name] = user.DescribeRules() };
     }
 }

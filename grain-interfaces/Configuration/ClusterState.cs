@@ -2,7 +2,7 @@ namespace OrleansLua.GrainInterfaces.Configuration;
 
 /// <summary>
 /// Cluster-wide state every silo and gateway follows: the script-cache epoch, the CONFIG SET values
-/// and the ACL users. Kept by the script registry grain, which persists the configuration.
+/// and the ACL users. Kept by the cluster configuration grain, which persists it.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed class ClusterState
@@ -17,4 +17,9 @@ public sealed class ClusterState
     [Id(2)] public Dictionary<string, string> Settings { get; init; } = [];
     /// <summary>ACL users by name: their rules as ACL LIST prints them (without "user &lt;name&gt;").</summary>
     [Id(3)] public Dictionary<string, string> Users { get; init; } = [];
+    /// <summary>Which activation of the configuration grain made this state: versions compare only within one.</summary>
+    [Id(4)] public Guid Generation { get; init; }
+
+    /// <summary>A configuration grain that has neither stored nor been given anything (a new activation without storage).</summary>
+    public bool IsBlank => ConfigVersion == 0;
 }

@@ -6,25 +6,29 @@ namespace OrleansLua.GrainInterfaces.Configuration;
 /// <summary>
 /// Keeps this process (a silo with its gateway, or a standalone gateway) in step with the cluster's
 /// state: CONFIG SET values, ACL users and the script-cache epoch. Changes arrive pushed (through
-/// <see cref="IClusterNodesGrain"/>) and are also pulled once a second from the registry, so a node
-/// that missed a push catches up by itself. One instance per process.
+/// <see cref="IClusterNodesGrain"/>) and are also pulled once a second from
+/// <see cref="IClusterConfigGrain"/>, so a node that missed a push catches up by itself. One instance
+/// per process.
 /// </summary>
 public sealed class ClusterStateFollower(ServerSettings settings, AccessControl acl, IGrainFactory grains, ILogger<ClusterStateFollower> logger)
     : IDisposable
 {
     private static readonly TimeSpan PullPeriod = TimeSpan.FromSeconds(1);
     private readonly Lock _lock = new();
+    private Guid _generation;
     private long _scriptEpoch = -1, _configVersion = -1;
     private Timer? _timer;
+    private int _restoring;
 
     public ServerSettings Settings => settings;
     public AccessControl Acl => acl;
     public long ScriptEpoch => Interlocked.Read(ref _scriptEpoch);
 
     /// <summary>Raised when SCRIPT FLUSH has happened somewhere: local script caches must be dropped.</summary>
-    public event Action<long>? ScriptEpochChanged;
+    public event Action? ScriptEpochChanged;
 
-    private IScriptRegistryGrain Registry => grains.GetGrain<IScriptRegistryGrain>(0);
+    private IClusterConfigGrain Config => grains.GetGrain<IClusterConfigGrain>(0);
+    private IClusterNodesGrain Nodes => grains.GetGrain<IClusterNodesGrain>(0);
 
     /// <summary>Starts the periodic pull (idempotent).</summary>
     public void Start()
@@ -32,26 +36,45 @@ public sealed class ClusterStateFollower(ServerSettings settings, AccessControl 
         lock (_lock) _timer ??= new Timer(_ => _ = PullAsync(), null, PullPeriod, PullPeriod);
     }
 
-    /// <summary>Reads the registry's state now; a failure waits for the next period.</summary>
-    public async Task PullAsync()
+    /// <summary>Reads the cluster's state now. False when the configuration grain could not be reached.</summary>
+    public async Task<bool> PullAsync()
     {
         try
         {
-            Apply(await Registry.State());
+            Apply(await Config.State());
+            return true;
         }
         catch (Exception ex)
         {
             logger.LogDebug(ex, "Could not read the cluster's state");
+            return false;
         }
     }
 
-    /// <summary>Applies a state if it is newer than what this process has (states may arrive out of order).</summary>
+    /// <summary>
+    /// Applies a state if it is newer than what this process has (states may arrive out of order). A
+    /// new activation of the configuration grain starts a new generation: its state replaces this one,
+    /// unless it is blank while this process knows a configuration — then it is handed back
+    /// (storage-less clusters keep their users and passwords when that grain moves).
+    /// </summary>
     public void Apply(ClusterState state)
     {
         bool flushed = false;
         lock (_lock)
         {
-            if (state.ScriptEpoch > _scriptEpoch)
+            if (state.Generation != _generation)
+            {
+                if (_configVersion > 0 && state.IsBlank)
+                {
+                    RestoreLater();
+                    return;
+                }
+                flushed = _scriptEpoch >= 0; // compiled scripts of the old generation's epochs: drop them
+                _generation = state.Generation;
+                _scriptEpoch = state.ScriptEpoch;
+                _configVersion = -1;
+            }
+            else if (state.ScriptEpoch > _scriptEpoch)
             {
                 flushed = _scriptEpoch >= 0;
                 _scriptEpoch = state.ScriptEpoch;
@@ -64,33 +87,78 @@ public sealed class ClusterStateFollower(ServerSettings settings, AccessControl 
                 acl.Load(state.Users);
             }
         }
-        if (flushed) ScriptEpochChanged?.Invoke(state.ScriptEpoch);
+        if (flushed) ScriptEpochChanged?.Invoke();
     }
 
-    /// <summary>
-    /// CONFIG SET / ACL changes: stored by the registry first, then applied here and pushed to every
-    /// node; other nodes that miss the push pull it within a second.
-    /// </summary>
-    public async Task ChangeAsync(Dictionary<string, string?> changes)
+    private void RestoreLater()
     {
-        var state = await Registry.Configure(changes);
-        Apply(state);
-        try
+        if (Interlocked.Exchange(ref _restoring, 1) == 1) return;
+        var known = new ClusterState
         {
-            await grains.GetGrain<IClusterNodesGrain>(0).Publish(state);
-        }
-        catch (Exception ex)
+            ConfigVersion = _configVersion,
+            Settings = new Dictionary<string, string>(settings.Snapshot()),
+            Users = acl.Users.ToDictionary(u => u.Name, u => u.DescribeRules()),
+        };
+        _ = Task.Run(async () =>
         {
-            logger.LogWarning(ex, "Could not push the new configuration to every node; they pull it within {Period}", PullPeriod);
-        }
+            try
+            {
+                logger.LogWarning("The cluster configuration grain started without storage: handing it this node's configuration");
+                Apply(await Config.Restore(known));
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Could not hand the configuration back; trying again at the next pull");
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _restoring, 0);
+            }
+        });
+    }
+
+    /// <summary>CONFIG SET of validated values: stored, applied here and pushed to every node.</summary>
+    public async Task ConfigureAsync(Dictionary<string, string> changes) => await PublishAsync(await Config.Configure(changes));
+
+    /// <summary>ACL SETUSER: null, or Redis's error text for the refused rule.</summary>
+    public async Task<string?> SetUserAsync(string name, string[] rules)
+    {
+        var result = await Config.SetUser(name, rules);
+        if (result.Error is not null) return result.Error;
+        await PublishAsync(result.State!);
+        return null;
+    }
+
+    /// <summary>ACL DELUSER: how many users were deleted.</summary>
+    public async Task<int> DeleteUsersAsync(string[] names)
+    {
+        var result = await Config.DeleteUsers(names);
+        if (result.Count > 0) await PublishAsync(result.State!);
+        return result.Count;
     }
 
     /// <summary>SCRIPT FLUSH: the registry forgets every script, then every node drops its cache.</summary>
     public async Task FlushScriptsAsync()
     {
-        var state = await Registry.Flush();
+        await grains.GetGrain<IScriptRegistryGrain>(0).Flush();
+        await PublishAsync(await Config.BumpScriptEpoch());
+    }
+
+    /// <summary>
+    /// Applies a new state here, then hands it to every node the node list reaches (2 s each); a node
+    /// that misses it pulls it within a second.
+    /// </summary>
+    private async Task PublishAsync(ClusterState state)
+    {
         Apply(state);
-        await grains.GetGrain<IClusterNodesGrain>(0).Publish(state);
+        try
+        {
+            await Nodes.Publish(state);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not push the new configuration to every node; they pull it within {Period}", PullPeriod);
+        }
     }
 
     public void Dispose() => _timer?.Dispose();

@@ -18,8 +18,11 @@ public sealed class AccessControl
 
     public int Version => Volatile.Read(ref _version);
 
-    /// <summary>Raised with the names of users that were deleted (their connections are closed, as Redis does).</summary>
-    public event Action<IReadOnlyCollection<string>>? UsersDeleted;
+    /// <summary>
+    /// Raised after the users changed, with the names of those deleted: their connections are closed,
+    /// and subscribers whose channels were taken away are disconnected, as Redis does.
+    /// </summary>
+    public event Action<IReadOnlyCollection<string>>? Changed;
 
     public AclUser Default => _users[AclUser.DefaultName];
 
@@ -45,12 +48,13 @@ public sealed class AccessControl
         {
             var user = Parse(name, rules);
             if (user is not null) users[name] = user;
+            // a stored default user that no longer parses must not fall back to the passwordless one
+            else if (name == AclUser.DefaultName) users[name] = new AclUser(name);
         }
         var old = Volatile.Read(ref _users);
         Volatile.Write(ref _users, users.ToFrozenDictionary(StringComparer.Ordinal));
         Interlocked.Increment(ref _version);
-        var deleted = old.Keys.Where(n => !users.ContainsKey(n)).ToList();
-        if (deleted.Count > 0) UsersDeleted?.Invoke(deleted);
+        Changed?.Invoke(old.Keys.Where(n => !users.ContainsKey(n)).ToList());
     }
 
     /// <summary>A user from its described rules (as stored); null if a rule no longer applies (a command removed, say).</summary>

@@ -47,10 +47,12 @@ public sealed partial class AclUser
             case "allchannels" or "&*":
                 AllChannels = true;
                 _channels.Clear();
+                _channelBytes.Clear();
                 return null;
             case "resetchannels":
                 AllChannels = false;
                 _channels.Clear();
+                _channelBytes.Clear();
                 return null;
             case "allcommands" or "+@all":
                 Array.Fill(_commands, true);
@@ -126,7 +128,9 @@ public sealed partial class AclUser
         if (AllChannels)
             return "Adding a pattern after the * pattern (or the 'allchannels' flag) is not valid and does not have any effect. Try 'resetchannels' to start with an empty list of channels";
         if (pattern.Contains(' ')) return SyntaxError;
-        if (!_channels.Contains(pattern)) _channels.Add(pattern);
+        if (_channels.Contains(pattern)) return null;
+        _channels.Add(pattern);
+        _channelBytes.Add(Encoding.UTF8.GetBytes(pattern));
         return null;
     }
 

@@ -28,6 +28,8 @@ public sealed partial class AclUser
     private readonly List<string> _passwords = [];
     private readonly List<KeyPattern> _keys = [];
     private readonly List<string> _channels = [];
+    /// <summary>The channel patterns as bytes (matched against every published or subscribed channel).</summary>
+    private readonly List<byte[]> _channelBytes = [];
 
     public AclUser(string name) => Name = name;
 
@@ -70,6 +72,7 @@ public sealed partial class AclUser
         copy._passwords.AddRange(_passwords);
         copy._keys.AddRange(_keys);
         copy._channels.AddRange(_channels);
+        copy._channelBytes.AddRange(_channelBytes);
         return copy;
     }
 
@@ -139,11 +142,8 @@ public sealed partial class AclUser
     public bool CanAccessChannel(byte[] channel, bool isPattern)
     {
         if (AllChannels) return true;
-        foreach (var pattern in _channels)
-        {
-            var bytes = Encoding.UTF8.GetBytes(pattern);
-            if (isPattern ? bytes.AsSpan().SequenceEqual(channel) : GlobPattern.IsMatch(bytes, channel)) return true;
-        }
+        foreach (var pattern in _channelBytes)
+            if (isPattern ? pattern.AsSpan().SequenceEqual(channel) : GlobPattern.IsMatch(pattern, channel)) return true;
         return false;
     }
 

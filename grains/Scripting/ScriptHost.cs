@@ -36,7 +36,7 @@ public sealed class ScriptHost : IDisposable
         _settings = cluster.Settings;
         _logger = logger;
         // SCRIPT FLUSH anywhere in the cluster: compiled functions are dropped as engines are rented
-        cluster.ScriptEpochChanged += _ => _cache.Clear();
+        cluster.ScriptEpochChanged += _cache.Clear;
         _busySweep = new Timer(_ => ReportBusyScripts(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
     }
 

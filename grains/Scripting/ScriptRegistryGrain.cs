@@ -1,15 +1,14 @@
 using Microsoft.Extensions.Logging;
 using OrleansLua.GrainInterfaces;
-using OrleansLua.GrainInterfaces.Configuration;
 using OrleansLua.Grains.Persistence;
 
 namespace OrleansLua.Grains.Scripting;
 
 /// <summary>
-/// The cluster-wide control state of scripting: script bodies by SHA1, the script-cache epoch,
-/// CONFIG SET values and ACL users (the cluster's configuration) and the slots whose script is busy. Scripts and configuration persist with the slots'
-/// storage (so EVALSHA works after the whole cluster restarts); busy slots and the epoch do not.
-/// Scripts registered by EVAL are kept first in, first out (SCRIPT LOADed ones stay).
+/// The cluster-wide control state of scripting: script bodies by SHA1 and the slots whose script is
+/// busy. Scripts persist with the slots' storage (so EVALSHA works after the whole cluster restarts);
+/// busy slots do not. Scripts registered by EVAL are kept first in, first out (SCRIPT LOADed ones stay).
+/// SCRIPT FLUSH's epoch, which silos follow, is kept by <see cref="Cluster.ClusterConfigGrain"/>.
 /// </summary>
 [KeepAlive]
 public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILogger<ScriptRegistryGrain> logger) : Grain, IScriptRegistryGrain
@@ -21,9 +20,6 @@ public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILo
     private readonly Dictionary<string, byte[]> _evaluated = new(StringComparer.Ordinal);
     private readonly Queue<string> _evaluatedOrder = new();
     private readonly HashSet<int> _busySlots = [];
-    private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
-    private long _epoch;
-    private long _configVersion;
 
     private ISlotStore? Store => storage.Store;
 
@@ -35,8 +31,6 @@ public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILo
             if (script.Loaded) _loaded[script.Sha] = script.Body;
             else if (_evaluated.TryAdd(script.Sha, script.Body)) _evaluatedOrder.Enqueue(script.Sha);
         }
-        foreach (var (name, value) in await Store.LoadSettingsAsync(cancellationToken)) _settings[name] = value;
-        if (_settings.Count > 0) _configVersion++;
     }
 
     /// <summary>SCRIPT LOAD: stored before it is acknowledged (an error if storage is down).</summary>
@@ -77,37 +71,13 @@ public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILo
     public Task<bool[]> Exists(string[] shas) =>
         Task.FromResult(shas.Select(s => s.ToLowerInvariant()).Select(s => _loaded.ContainsKey(s) || _evaluated.ContainsKey(s)).ToArray());
 
-    public async Task<ClusterState> Flush()
+    /// <summary>SCRIPT FLUSH: every script is forgotten here and in storage; the caller then bumps the cluster's script epoch.</summary>
+    public async Task Flush()
     {
         if (Store is not null) await Store.DeleteScriptsAsync(null, default);
         _loaded.Clear();
         _evaluated.Clear();
         _evaluatedOrder.Clear();
-        _epoch++;
-        return await State();
-    }
-
-    public Task<ClusterState> State() => Task.FromResult(new ClusterState
-    {
-        ScriptEpoch = _epoch,
-        ConfigVersion = _configVersion,
-        Settings = _settings.Where(s => !s.Key.StartsWith(ClusterState.UserPrefix, StringComparison.Ordinal))
-            .ToDictionary(s => s.Key, s => s.Value),
-        Users = _settings.Where(s => s.Key.StartsWith(ClusterState.UserPrefix, StringComparison.Ordinal))
-            .ToDictionary(s => s.Key[ClusterState.UserPrefix.Length..], s => s.Value),
-    });
-
-    /// <summary>Stored before it is acknowledged, so an ACL change or CONFIG SET is never lost to a restart.</summary>
-    public async Task<ClusterState> Configure(Dictionary<string, string?> changes)
-    {
-        if (Store is not null) await Store.SaveSettingsAsync(changes, default);
-        foreach (var (name, value) in changes)
-        {
-            if (value is null) _settings.Remove(name);
-            else _settings[name] = value;
-        }
-        _configVersion++;
-        return await State();
     }
 
     public Task MarkBusy(int slot)

@@ -1,0 +1,120 @@
+using System.Globalization;
+using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Configuration;
+using OrleansLua.GrainInterfaces.Security;
+using OrleansLua.Grains.Persistence;
+
+namespace OrleansLua.Grains.Cluster;
+
+/// <summary>
+/// The cluster's configuration: settings and users by name (users as "user:" + name, their rules as
+/// ACL LIST prints them), stored in the settings table with the version, so a new activation — after
+/// its silo died, or after a full restart — carries on from the stored version. Non-reentrant: ACL
+/// SETUSER from two gateways applies one after the other to the stored user.
+/// </summary>
+[KeepAlive]
+public sealed class ClusterConfigGrain(SlotWriter storage) : Grain, IClusterConfigGrain
+{
+    /// <summary>The settings-table row that holds the version.</summary>
+    private const string VersionEntry = "config-version";
+
+    private readonly Dictionary<string, string> _entries = new(StringComparer.Ordinal);
+    private readonly Guid _generation = Guid.NewGuid();
+    private long _version;
+    private long _scriptEpoch;
+
+    private ISlotStore? Store => storage.Store;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Store is null) return;
+        foreach (var (name, value) in await Store.LoadSettingsAsync(cancellationToken))
+        {
+            if (name == VersionEntry) _version = long.Parse(value, CultureInfo.InvariantCulture);
+            else _entries[name] = value;
+        }
+        // stores written before the version was kept: their entries count as one change
+        if (_version == 0 && _entries.Count > 0) _version = 1;
+    }
+
+    public Task<ClusterState> State() => Task.FromResult(new ClusterState
+    {
+        ScriptEpoch = _scriptEpoch,
+        ConfigVersion = _version,
+        Generation = _generation,
+        Settings = _entries.Where(e => !IsUser(e.Key)).ToDictionary(e => e.Key, e => e.Value),
+        Users = _entries.Where(e => IsUser(e.Key)).ToDictionary(e => e.Key[ClusterState.UserPrefix.Length..], e => e.Value),
+    });
+
+    public async Task<ClusterState> Configure(Dictionary<string, string> settings)
+    {
+        var changes = settings.ToDictionary(s => s.Key, string? (s) => s.Value);
+        if (settings.TryGetValue(ServerSettings.RequirePass, out var password))
+        {
+            // requirepass is the default user's password, as in Redis: "" makes the user nopass again
+            var user = User(AclUser.DefaultName) ?? AclUser.CreateDefault();
+            user.Apply("resetpass");
+            user.Apply(password.Length == 0 ? "nopass" : ">" + password);
+            changes[ClusterState.UserPrefix + user.Name] = user.DescribeRules();
+        }
+        await StoreAsync(changes);
+        return await State();
+    }
+
+    public async Task<ConfigChangeResult> SetUser(string name, string[] rules)
+    {
+        var user = User(name) ?? (name == AclUser.DefaultName ? AclUser.CreateDefault() : new AclUser(name));
+        foreach (var rule in rules)
+            if (user.Apply(rule) is { } reason)
+                return new ConfigChangeResult { Error = $"ERR Error in ACL SETUSER modifier '{rule}': {reason}" };
+        var changes = new Dictionary<string, string?> { [ClusterState.UserPrefix + name] = user.DescribeRules() };
+        // CONFIG GET requirepass follows a default user made passwordless
+        if (name == AclUser.DefaultName && user.NoPass) changes[ServerSettings.RequirePass] = "";
+        await StoreAsync(changes);
+        return new ConfigChangeResult { State = await State(), Count = 1 };
+    }
+
+    public async Task<ConfigChangeResult> DeleteUsers(string[] names)
+    {
+        var existing = names.Distinct().Where(n => n != AclUser.DefaultName && _entries.ContainsKey(ClusterState.UserPrefix + n)).ToList();
+        if (existing.Count > 0) await StoreAsync(existing.ToDictionary(n => ClusterState.UserPrefix + n, string? (_) => null));
+        return new ConfigChangeResult { State = await State(), Count = existing.Count };
+    }
+
+    /// <summary>Not stored: after a new activation every silo drops its compiled scripts anyway (a new generation).</summary>
+    public Task<ClusterState> BumpScriptEpoch()
+    {
+        _scriptEpoch++;
+        return State();
+    }
+
+    public async Task<ClusterState> Restore(ClusterState known)
+    {
+        if (_version == 0 && known.ConfigVersion > 0)
+        {
+            foreach (var (name, value) in known.Settings) _entries[name] = value;
+            foreach (var (name, rules) in known.Users) _entries[ClusterState.UserPrefix + name] = rules;
+            _version = known.ConfigVersion;
+        }
+        return await State();
+    }
+
+    /// <summary>The changes and the next version in one transaction, before anything is acknowledged.</summary>
+    private async Task StoreAsync(Dictionary<string, string?> changes)
+    {
+        long version = _version + 1;
+        if (Store is not null)
+            await Store.SaveSettingsAsync(new Dictionary<string, string?>(changes) { [VersionEntry] = version.ToString(CultureInfo.InvariantCulture) }, default);
+        foreach (var (name, value) in changes)
+        {
+            if (value is null) _entries.Remove(name);
+            else _entries[name] = value;
+        }
+        _version = version;
+    }
+
+    private AclUser? User(string name) =>
+        _entries.TryGetValue(ClusterState.UserPrefix + name, out var rules) ? AccessControl.Parse(name, rules) : null;
+
+    private static bool IsUser(string name) => name.StartsWith(ClusterState.UserPrefix, StringComparison.Ordinal);
+}
