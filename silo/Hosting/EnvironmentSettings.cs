@@ -16,6 +16,10 @@ public static class EnvironmentSettings
         ["ORLEANSLUA_POSTGRES"] = "OrleansLua:Postgres",
         ["ORLEANSLUA_STORAGE"] = "OrleansLua:Storage",
         ["ORLEANSLUA_APPENDFSYNC"] = "OrleansLua:AppendFsync",
+        ["ORLEANSLUA_OTLP_ENDPOINT"] = "OrleansLua:Telemetry:OtlpEndpoint",
+        ["ORLEANSLUA_OTLP_PROTOCOL"] = "OrleansLua:Telemetry:OtlpProtocol",
+        ["ORLEANSLUA_METRICS_PORT"] = "OrleansLua:Telemetry:MetricsPort",
+        ["ORLEANSLUA_TRACE_SAMPLE_RATIO"] = "OrleansLua:Telemetry:TraceSampleRatio",
     };
 
     /// <summary>The mapped values present in this process's environment.</summary>
