@@ -274,7 +274,7 @@ public sealed class ScriptHost : IDisposable
         }
     }
 
-    /// <summary>One measurement per script run that got an engine (compile errors included); no allocation, no lock.</summary>
+    /// <summary>One measurement per script run that got an engine (compile errors included); allocates nothing, and does nothing while no one listens.</summary>
     private void Record(ScriptExecution execution, string outcome)
     {
         _telemetry.ScriptDuration.Record(execution.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>(OrleansLuaTelemetry.Tags.Outcome, outcome));

@@ -33,11 +33,13 @@ public sealed class TracingTests(TelemetryClusterFixture fixture)
         Assert.Equal("SET", span.GetTagItem("db.operation.name"));
         Assert.Equal(default, span.ParentSpanId);
 
-        var child = WaitFor(a => a.ParentSpanId == span.SpanId);
+        var child = WaitFor(a => a.ParentSpanId == span.SpanId && a.DisplayName == "IShardGrain/Execute");
         Assert.StartsWith("Microsoft.Orleans", child.Source.Name);
+        Assert.Equal(ActivityKind.Client, child.Kind);
         Assert.Equal(span.TraceId, child.TraceId);
         // the grain side of the call, propagated through the message
-        var server = WaitFor(a => a.TraceId == span.TraceId && a.Kind == ActivityKind.Server);
+        var server = WaitFor(a => a.ParentSpanId == child.SpanId && a.Kind == ActivityKind.Server);
+        Assert.Equal(span.TraceId, server.TraceId);
         Assert.StartsWith("Microsoft.Orleans", server.Source.Name);
     }
 
