@@ -10,7 +10,8 @@ public static class ProcessStateServiceCollectionExtensions
 {
     /// <summary>
     /// What a silo's grains and its co-hosted gateway share, once per process: settings, ACL users,
-    /// the cluster-state follower and the command counters and slow log. Safe to call twice.
+    /// the cluster-state follower, the command counters and slow log, and the OpenTelemetry instruments
+    /// (their meter comes from the IMeterFactory that Orleans' silo and client registration adds). Safe to call twice.
     /// </summary>
     public static IServiceCollection AddOrleansLuaProcessState(this IServiceCollection services)
     {
@@ -19,6 +20,7 @@ public static class ProcessStateServiceCollectionExtensions
         services.TryAddSingleton<ClusterStateFollower>();
         services.TryAddSingleton<CommandStats>();
         services.TryAddSingleton<SlowLog>();
+        services.TryAddSingleton<OrleansLuaTelemetry>();
         return services;
     }
 }

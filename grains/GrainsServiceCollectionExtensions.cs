@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansLua.GrainInterfaces;
+using OrleansLua.Grains.Keyspace;
 using OrleansLua.Grains.Persistence;
 using OrleansLua.Grains.Scripting;
 
@@ -13,6 +14,7 @@ public static class GrainsServiceCollectionExtensions
     {
         services.AddOrleansLuaProcessState();
         services.AddSingleton<ScriptHost>();
+        services.AddSingleton<LiveKeyspaces>();
         services.AddOrleansLuaStorage(storage ?? new StorageOptions());
         return services;
     }

@@ -44,6 +44,7 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     private readonly CommandStats _stats;
     private readonly SlowLog _slowLog;
     private readonly AccessControl _acl;
+    private readonly LiveKeyspaces _live;
     private IGrainTimer? _expiryTimer;
     private int _slot;
     /// <summary>Set while a script batch runs off the grain turn.</summary>
@@ -51,9 +52,10 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     private TaskCompletionSource? _scriptDone;
 
     public ShardGrain(ILogger<ShardGrain> logger, ScriptHost scripts, SlotWriter storage, CommandStats stats, SlowLog slowLog,
-        AccessControl acl)
+        AccessControl acl, LiveKeyspaces live)
     {
         _logger = logger;
+        _live = live;
         _scripts = scripts;
         _stats = stats;
         _slowLog = slowLog;
@@ -73,11 +75,15 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     {
         _slot = (int)this.GetPrimaryKeyLong();
         await _persistence.LoadAsync(_slot, cancellationToken);
+        _live.Activated(_slot, _keys);
         EnsureExpiryTimer();
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _persistence.FlushForDeactivationAsync(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _live.Deactivated(_slot, _keys);
+        return _persistence.FlushForDeactivationAsync(cancellationToken);
+    }
 
     public Task<byte[]> Execute(ShardBatch batch)
     {

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Configuration;
 
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using OrleansLua.Client.Clustering;
 using OrleansLua.Client.Gateway;
 using OrleansLua.Client.Hosting;
+using OrleansLua.Client.Telemetry;
 using OrleansLua.Grains;
 using OrleansLua.Grains.Persistence;
 using OrleansLua.Silo.Hosting;
@@ -35,6 +38,18 @@ public static class SiloConfiguration
         // Pod name as silo name, pod IP advertised, dead silos' pods noticed; membership stays PostgreSQL's.
         if (EnvironmentSettings.InKubernetes) silo.UseKubernetesHosting();
         silo.AddOrleansLua(configuration);
+        silo.AddOrleansLuaTelemetry(TelemetryOptions.From(configuration));
+    }
+
+    /// <summary>
+    /// OpenTelemetry as configured (--otlp-endpoint, --metrics-port, --trace-sample-ratio), plus Orleans' activity
+    /// propagation when traces are on, so Orleans' grain-call spans become children of the gateway's.
+    /// </summary>
+    public static ISiloBuilder AddOrleansLuaTelemetry(this ISiloBuilder silo, TelemetryOptions options,
+        Action<MeterProviderBuilder>? metrics = null, Action<TracerProviderBuilder>? tracing = null)
+    {
+        if (silo.Services.AddOrleansLuaTelemetry(options, "orleanslua-silo", metrics, tracing)) silo.AddActivityPropagation();
+        return silo;
     }
 
     /// <summary>

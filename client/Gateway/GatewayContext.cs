@@ -11,7 +11,8 @@ namespace OrleansLua.Client.Gateway;
 public sealed class GatewayContext
 {
     public GatewayContext(IGrainFactory grains, IOptions<GatewayOptions> options, ClientRegistry clients, ServerStats stats,
-        ClusterStateFollower cluster, CommandStats commandStats, SlowLog slowLog, ILogger<GrainCallRetry>? retryLogger = null)
+        ClusterStateFollower cluster, CommandStats commandStats, SlowLog slowLog, OrleansLuaTelemetry telemetry,
+        ILogger<GrainCallRetry>? retryLogger = null)
     {
         _grains = grains;
         Options = options.Value;
@@ -25,6 +26,7 @@ public sealed class GatewayContext
         Connection = new ConnectionCommands(this, grains);
         Blocked = new BlockedClients(grains);
         PubSub = new PubSubBroker(grains);
+        telemetry.ObserveGateway(() => clients.Count, () => Blocked.Count);
     }
 
     private readonly IGrainFactory _grains;
@@ -49,13 +51,18 @@ public sealed class GatewayContext
     /// <summary>This node's name in the cluster's node list (unique per process start).</summary>
     public string NodeId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     /// <summary>The port the listener actually bound (differs from the option when it was 0).</summary>
-    public int BoundPort { get; internal set; }
+    public int BoundPort { get => Router.GatewayPort; internal set => Router.GatewayPort = value; }
 
-    /// <summary>Runs a batch on a slot's shard grain; slot -1 is a keyless script (stateless worker).</summary>
+    /// <summary>Runs a batch on a slot's shard grain; slot -1 is a keyless script (stateless worker). Traced when a tracer listens.</summary>
     public Task<byte[]> Invoke(int slot, ShardBatch batch) =>
         slot >= 0 ? Router.Execute(slot, batch)
-            : Router.Retry.RunAsync((Grains: _grains, Batch: batch), static s => s.Grains.GetGrain<IScriptWorkerGrain>(0).Execute(s.Batch),
-                static _ => true, "Keyless script");
+            : OrleansLuaTelemetry.GatewaySource.HasListeners()
+                ? ShardCallTracing.Run((Context: this, Batch: batch), static s => s.Context.InvokeKeyless(s.Batch), slot, batch, BoundPort)
+                : InvokeKeyless(batch);
+
+    private Task<byte[]> InvokeKeyless(ShardBatch batch) =>
+        Router.Retry.RunAsync((Grains: _grains, Batch: batch), static s => s.Grains.GetGrain<IScriptWorkerGrain>(0).Execute(s.Batch),
+            static _ => true, "Keyless script");
 }
 
 /// <summary>This gateway's own counters for INFO clients and stats.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using OrleansLua.Client.Telemetry;
 using OrleansLua.GrainInterfaces;
 
 namespace OrleansLua.Client.Gateway;
@@ -27,8 +28,8 @@ public static class GatewayServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Command-line switches the silo and the standalone gateway share.</summary>
-    public static readonly Dictionary<string, string> SwitchMappings = new()
+    /// <summary>Command-line switches the silo and the standalone gateway share (the telemetry ones included).</summary>
+    public static readonly Dictionary<string, string> SwitchMappings = new(TelemetryOptions.SwitchMappings)
     {
         ["--port"] = "Gateway:Port",
         ["--bind"] = "Gateway:Bind",

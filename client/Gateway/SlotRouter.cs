@@ -1,6 +1,7 @@
 using Orleans.Runtime;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.GrainInterfaces.Diagnostics;
 
 namespace OrleansLua.Client.Gateway;
 
@@ -16,8 +17,16 @@ public sealed class SlotRouter(IGrainFactory grains, GrainCallRetry? retry = nul
     /// <summary>Retries calls that fail while a silo is being declared dead.</summary>
     public GrainCallRetry Retry { get; } = retry ?? new GrainCallRetry();
 
-    /// <summary>Runs a batch on a slot's shard grain (retried as <see cref="GrainCallRetry"/> allows).</summary>
+    /// <summary>The gateway's RESP port, for the call spans.</summary>
+    internal int GatewayPort { get; set; }
+
+    /// <summary>Runs a batch on a slot's shard grain (retried as <see cref="GrainCallRetry"/> allows), traced when a tracer listens.</summary>
     public Task<byte[]> Execute(int slot, ShardBatch batch) =>
+        OrleansLuaTelemetry.GatewaySource.HasListeners()
+            ? ShardCallTracing.Run((Router: this, Slot: slot, Batch: batch), static s => s.Router.ExecuteUntraced(s.Slot, s.Batch), slot, batch, GatewayPort)
+            : ExecuteUntraced(slot, batch);
+
+    private Task<byte[]> ExecuteUntraced(int slot, ShardBatch batch) =>
         Retry.RunAsync((Router: this, Slot: slot, Batch: batch), static s => s.Router.Shard(s.Slot).Execute(s.Batch),
             static s => GrainCallRetry.IsReadOnly(s.Slot, s.Batch), "Shard batch");
 

@@ -19,6 +19,10 @@ public static class EnvironmentSettings
         ["ORLEANSLUA_APPENDFSYNC"] = "OrleansLua:AppendFsync",
         // from a Secret: the default user's password (never logged)
         ["ORLEANSLUA_REQUIREPASS"] = "Gateway:Settings:requirepass",
+        ["ORLEANSLUA_OTLP_ENDPOINT"] = "OrleansLua:Telemetry:OtlpEndpoint",
+        ["ORLEANSLUA_OTLP_PROTOCOL"] = "OrleansLua:Telemetry:OtlpProtocol",
+        ["ORLEANSLUA_METRICS_PORT"] = "OrleansLua:Telemetry:MetricsPort",
+        ["ORLEANSLUA_TRACE_SAMPLE_RATIO"] = "OrleansLua:Telemetry:TraceSampleRatio",
     };
 
     /// <summary>The mapped values present in this process's environment.</summary>

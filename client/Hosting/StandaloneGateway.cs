@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using OrleansLua.Client.Clustering;
 using OrleansLua.Client.Gateway;
+using OrleansLua.Client.Telemetry;
 
 namespace OrleansLua.Client.Hosting;
 
@@ -14,7 +15,7 @@ namespace OrleansLua.Client.Hosting;
 public static class StandaloneGateway
 {
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings =
-        GatewayServiceCollectionExtensions.SwitchMappings.Concat(ClusterSettings.SwitchMappings).ToDictionary();
+        GatewayServiceCollectionExtensions.SwitchMappings.Concat(ClusterSettings.SwitchMappings).Concat(TelemetryOptions.SwitchMappings).ToDictionary();
 
     /// <summary>A script may run for minutes (until SCRIPT KILL); its caller waits, as a Redis client would.</summary>
     public static readonly TimeSpan ScriptCallTimeout = TimeSpan.FromMinutes(10);
@@ -23,9 +24,14 @@ public static class StandaloneGateway
     {
         builder.Configuration.AddInMemoryCollection(EnvironmentSettings.FromEnvironment());
         builder.Configuration.AddCommandLine(args, SwitchMappings.ToDictionary());
-        builder.UseOrleansClient(client => client
-            .UseOrleansLuaClustering(builder.Configuration)
-            .Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = ScriptCallTimeout));
+        // OpenTelemetry as on the silo (--otlp-endpoint, --metrics-port, --trace-sample-ratio); traces need Orleans' propagation.
+        bool traces = builder.Services.AddOrleansLuaTelemetry(TelemetryOptions.From(builder.Configuration), "orleanslua-gateway");
+        builder.UseOrleansClient(client =>
+        {
+            client.UseOrleansLuaClustering(builder.Configuration)
+                .Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = ScriptCallTimeout);
+            if (traces) client.AddActivityPropagation();
+        });
         builder.Services.AddRespGateway(builder.Configuration);
     }
 }

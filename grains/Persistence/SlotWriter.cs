@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using OrleansLua.GrainInterfaces.Diagnostics;
 
 namespace OrleansLua.Grains.Persistence;
 
@@ -23,16 +24,19 @@ public sealed class SlotWriter : IAsyncDisposable
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger<SlotWriter> _logger;
+    private readonly OrleansLuaTelemetry? _telemetry;
     private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
     private Task? _loop;
     private Timer? _reports;
     private volatile string? _failure;
 
-    public SlotWriter(StorageOptions options, ISlotStore? store, ILogger<SlotWriter> logger)
+    public SlotWriter(StorageOptions options, ISlotStore? store, ILogger<SlotWriter> logger, OrleansLuaTelemetry? telemetry = null)
     {
         Options = options;
         Store = store;
         _logger = logger;
+        _telemetry = telemetry;
+        if (store is not null) telemetry?.ObserveStorage(() => Stats.Failures);
     }
 
     public StorageOptions Options { get; }
@@ -115,7 +119,10 @@ public sealed class SlotWriter : IAsyncDisposable
         try
         {
             var fenced = await Store!.CommitAsync(sets, Durable, CancellationToken.None);
-            Stats.Record(sets, Stopwatch.GetElapsedTime(started));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            Stats.Record(sets, elapsed);
+            _telemetry?.CommitDuration.Record(elapsed.TotalMilliseconds);
+            _telemetry?.CommitWriteSets.Record(sets.Count);
             if (_failure is not null) _logger.LogWarning("Storage is writable again");
             _failure = null;
             foreach (var p in batch) p.Done.TrySetResult(fenced.Contains(p.Set.Slot) ? CommitOutcome.Fenced : CommitOutcome.Committed);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OrleansLua.GrainInterfaces.Diagnostics;
 
 namespace OrleansLua.Grains.Persistence;
 
@@ -9,7 +10,8 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddOrleansLuaStorage(this IServiceCollection services, StorageOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton(sp => new SlotWriter(options, CreateStore(options), sp.GetRequiredService<ILogger<SlotWriter>>()));
+        services.AddSingleton(sp => new SlotWriter(options, CreateStore(options), sp.GetRequiredService<ILogger<SlotWriter>>(),
+            sp.GetService<OrleansLuaTelemetry>()));
         return services;
     }
 

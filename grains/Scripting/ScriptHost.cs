@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
 using OrleansLua.GrainInterfaces.Configuration;
+using OrleansLua.GrainInterfaces.Diagnostics;
 using OrleansLua.Grains.Commands;
 using OrleansLua.Protocol;
 
@@ -27,14 +28,17 @@ public sealed class ScriptHost : IDisposable
     private readonly ServerSettings _settings;
     private readonly ClusterStateFollower _cluster;
     private readonly ILogger<ScriptHost> _logger;
+    private readonly OrleansLuaTelemetry _telemetry;
     private readonly Timer _busySweep;
 
-    public ScriptHost(IGrainFactory grains, ClusterStateFollower cluster, ILogger<ScriptHost> logger)
+    public ScriptHost(IGrainFactory grains, ClusterStateFollower cluster, OrleansLuaTelemetry telemetry, ILogger<ScriptHost> logger)
     {
         _grains = grains;
         _cluster = cluster;
         _settings = cluster.Settings;
         _logger = logger;
+        _telemetry = telemetry;
+        telemetry.ObserveScripts(() => _running.Count, CountBusy);
         // SCRIPT FLUSH anywhere in the cluster: compiled functions are dropped as engines are rented
         cluster.ScriptEpochChanged += _cache.Clear;
         _busySweep = new Timer(_ => ReportBusyScripts(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
@@ -148,6 +152,16 @@ public sealed class ScriptHost : IDisposable
         }
     }
 
+    /// <summary>Scripts running past busy-reply-threshold right now (the busy gauge; their slots answer BUSY).</summary>
+    private int CountBusy()
+    {
+        long threshold = _settings.BusyReplyThresholdMs;
+        int busy = 0;
+        foreach (var execution in _running.Keys)
+            if (execution.Elapsed.TotalMilliseconds >= threshold) busy++;
+        return busy;
+    }
+
     private async Task ReportBusyAsync(ScriptExecution execution)
     {
         await Registry.MarkBusy(execution.Slot);
@@ -203,6 +217,7 @@ public sealed class ScriptHost : IDisposable
         var execution = new ScriptExecution(engine, context, slot, info, spec.Name.EndsWith("_ro", StringComparison.Ordinal),
             _settings.ScriptHardTimeLimitMs, _logger);
         _running[execution] = true;
+        string outcome = OrleansLuaTelemetry.ScriptOutcome.Error;
         try
         {
             if (!engine.HasScript(info.Sha))
@@ -231,9 +246,11 @@ public sealed class ScriptHost : IDisposable
             keys.Journal = null;
             if (ok)
             {
+                outcome = OrleansLuaTelemetry.ScriptOutcome.Ok;
                 LuaResultConverter.Write(engine.State, -1, output, execution.Resp);
                 return;
             }
+            if (execution.Killed) outcome = OrleansLuaTelemetry.ScriptOutcome.Killed;
             journal.Rollback(keys);
             string? overrideMessage = engine.MemoryLimitHit && !execution.Killed
                 ? $"ERR Script used more memory than script-memory-limit ({memoryLimit} bytes)"
@@ -253,7 +270,15 @@ public sealed class ScriptHost : IDisposable
             _pool.Return(engine);
             _running.TryRemove(execution, out _);
             if (execution.Reported) _ = Registry.UnmarkBusy(slot);
+            Record(execution, outcome);
         }
+    }
+
+    /// <summary>One measurement per script run that got an engine (compile errors included); allocates nothing, and does nothing while no one listens.</summary>
+    private void Record(ScriptExecution execution, string outcome)
+    {
+        _telemetry.ScriptDuration.Record(execution.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>(OrleansLuaTelemetry.Tags.Outcome, outcome));
+        if (outcome == OrleansLuaTelemetry.ScriptOutcome.Killed) _telemetry.ScriptsKilled.Add(1);
     }
 
     /// <summary>Redis's wording: "&lt;msg&gt; script: &lt;sha&gt;, on @user_script:&lt;line&gt;." (plain Lua errors get "ERR ").</summary>

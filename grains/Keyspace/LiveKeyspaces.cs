@@ -1,0 +1,41 @@
+using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Diagnostics;
+
+namespace OrleansLua.Grains.Keyspace;
+
+/// <summary>
+/// The keyspaces of the shard grains active in this silo, by slot, so the keys gauge can add them up
+/// without a grain call (a busy slot could not answer one). Written on activation and deactivation only.
+/// </summary>
+public sealed class LiveKeyspaces
+{
+    private readonly Keyspace?[] _bySlot = new Keyspace?[HashSlot.Count];
+
+    public LiveKeyspaces(OrleansLuaTelemetry telemetry) =>
+        telemetry.ObserveKeyspaces(() => Sum(static k => k.Count), () => Sum(static k => k.VolatileCount), CountSlots);
+
+    public void Activated(int slot, Keyspace keys) => Volatile.Write(ref _bySlot[slot], keys);
+
+    /// <summary>Only if it is still this activation's (a newer one may have registered already).</summary>
+    public void Deactivated(int slot, Keyspace keys) => Interlocked.CompareExchange(ref _bySlot[slot], null, keys);
+
+    /// <summary>
+    /// Reads each slot's counts from the metrics thread while its grain may be writing: a count can be a
+    /// moment stale, which a gauge tolerates; nothing is enumerated, so nothing can break.
+    /// </summary>
+    private long Sum(Func<Keyspace, int> count)
+    {
+        long total = 0;
+        foreach (var keys in _bySlot)
+            if (keys is not null) total += count(keys);
+        return total;
+    }
+
+    private int CountSlots()
+    {
+        int slots = 0;
+        foreach (var keys in _bySlot)
+            if (keys is not null) slots++;
+        return slots;
+    }
+}
