@@ -145,6 +145,7 @@ public sealed partial class RespConnection
     /// </summary>
     public bool QueueMessage(byte[] channel, byte[] message, byte[]? pattern)
     {
+        if (_session.CloseRequested) return false; // cut off already: its subscriptions go when the connection ends
         long queued = Interlocked.Add(ref _queuedBytes, channel.Length + message.Length + (pattern?.Length ?? 0) + 32);
         _session.OutputBufferBytes = queued;
         if (!OverPubSubLimit(queued) && _pushes is { } pushes && pushes.Writer.TryWrite((channel, message, pattern))) return true;

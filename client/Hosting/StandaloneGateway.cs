@@ -15,7 +15,7 @@ namespace OrleansLua.Client.Hosting;
 public static class StandaloneGateway
 {
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings =
-        GatewayServiceCollectionExtensions.SwitchMappings.Concat(ClusterSettings.SwitchMappings).Concat(TelemetryOptions.SwitchMappings).ToDictionary();
+        GatewayServiceCollectionExtensions.SwitchMappings.Concat(ClusterSettings.SwitchMappings).ToDictionary();
 
     /// <summary>A script may run for minutes (until SCRIPT KILL); its caller waits, as a Redis client would.</summary>
     public static readonly TimeSpan ScriptCallTimeout = TimeSpan.FromMinutes(10);
