@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using OrleansLua.Tests.Infrastructure;
 using Xunit;
+using static OrleansLua.Tests.Infrastructure.InfoText;
 
 namespace OrleansLua.Tests.Security;
 
@@ -8,9 +9,6 @@ namespace OrleansLua.Tests.Security;
 [Collection(SecureClusterCollection.Name)]
 public class IntrospectionTests(SecureClusterFixture fixture)
 {
-    private static string Field(string info, string name) =>
-        Regex.Match(info, $"(?m)^{Regex.Escape(name)}:(.*)\r$").Groups[1].Value;
-
     [Fact]
     public void Commandstats_and_errorstats_add_up_every_gateway_and_every_silo()
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using OrleansLua.Tests.Infrastructure;
 using Xunit;
+using static OrleansLua.Tests.Infrastructure.InfoText;
 
 namespace OrleansLua.Tests.Security;
 
@@ -12,9 +13,6 @@ namespace OrleansLua.Tests.Security;
 [Collection(SecureClusterCollection.Name)]
 public class LimitTests(SecureClusterFixture fixture)
 {
-    private static string Field(string info, string name) =>
-        Regex.Match(info, $"(?m)^{Regex.Escape(name)}:(.*)\r$").Groups[1].Value;
-
     /// <summary>A count once it holds still (connections earlier tests closed may still be going away).</summary>
     public static int SettledCount(Func<int> read)
     {
