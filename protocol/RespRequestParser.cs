@@ -22,64 +22,99 @@ public static class RespRequestParser
     public const int MaxMultibulkLength = 1024 * 1024;
     public static long MaxBulkLength { get; set; } = 512L * 1024 * 1024;
 
+    /// <summary>Parses one command; on <see cref="ParseStatus.Incomplete"/> nothing is consumed.</summary>
     public static ParseStatus TryParse(ref SequenceReader<byte> reader, out byte[][] command, out string? error)
+    {
+        var start = reader;
+        PartialCommand? partial = null;
+        var status = TryParse(ref reader, ref partial, out command, out error);
+        if (status == ParseStatus.Incomplete) reader = start;
+        return status;
+    }
+
+    /// <summary>
+    /// Parses one command, resuming <paramref name="partial"/> when it is set. On
+    /// <see cref="ParseStatus.Incomplete"/> inside a multibulk the reader stays after the last whole
+    /// argument and <paramref name="partial"/> keeps the arguments so far, so the caller can release
+    /// their bytes: a command arriving a byte at a time is then parsed once, not once per read.
+    /// </summary>
+    public static ParseStatus TryParse(ref SequenceReader<byte> reader, ref PartialCommand? partial, out byte[][] command, out string? error)
     {
         command = [];
         error = null;
+        if (partial is not null) return TryParseMultibulk(ref reader, ref partial, out command, out error);
         if (!reader.TryPeek(out byte first)) return ParseStatus.Incomplete;
         return first == (byte)'*'
-            ? TryParseMultibulk(ref reader, out command, out error)
+            ? TryParseMultibulk(ref reader, ref partial, out command, out error)
             : TryParseInline(ref reader, out command, out error);
     }
 
-    private static ParseStatus TryParseMultibulk(ref SequenceReader<byte> reader, out byte[][] command, out string? error)
+    private static ParseStatus TryParseMultibulk(ref SequenceReader<byte> reader, ref PartialCommand? partial, out byte[][] command, out string? error)
     {
         command = [];
         error = null;
-        var start = reader;
-        reader.Advance(1);
-        if (!TryReadLine(ref reader, out var countLine))
+        byte[][] args;
+        int parsed, count;
+        if (partial is { } resumed)
         {
-            if (reader.Remaining > MaxInlineLength)
-                return Fail("Protocol error: too big mbulk count string", out error);
-            reader = start;
-            return ParseStatus.Incomplete;
+            (args, parsed, count) = (resumed.Args, resumed.Parsed, resumed.Count);
+            partial = null;
         }
-        if (!RespNumbers.TryParseInt64(countLine, out long count) || count > MaxMultibulkLength)
-            return Fail("Protocol error: invalid multibulk length", out error);
-        if (count <= 0) return ParseStatus.Command;
-
-        var args = new byte[count][];
-        for (int i = 0; i < count; i++)
+        else
         {
-            if (!reader.TryRead(out byte marker))
+            var start = reader;
+            reader.Advance(1);
+            if (!TryReadLine(ref reader, out var countLine))
             {
+                if (reader.Remaining > MaxInlineLength)
+                    return Fail("Protocol error: too big mbulk count string", out error);
                 reader = start;
                 return ParseStatus.Incomplete;
             }
+            if (!RespNumbers.TryParseInt64(countLine, out long header) || header > MaxMultibulkLength)
+                return Fail("Protocol error: invalid multibulk length", out error);
+            if (header <= 0) return ParseStatus.Command;
+            count = (int)header;
+            // The array grows as arguments arrive: a bare "*1048576" header must not cost 8 MB (Redis
+            // also allocates at most 1024 argument slots up front).
+            args = new byte[Math.Min(count, 1024)][];
+            parsed = 0;
+        }
+
+        while (parsed < count)
+        {
+            var element = reader;
+            if (!reader.TryRead(out byte marker))
+                return Suspend(ref reader, element, ref partial, args, parsed, count);
             if (marker != (byte)'$')
                 return Fail($"Protocol error: expected '$', got '{(char)marker}'", out error);
             if (!TryReadLine(ref reader, out var lenLine))
             {
                 if (reader.Remaining > MaxInlineLength)
                     return Fail("Protocol error: too big bulk count string", out error);
-                reader = start;
-                return ParseStatus.Incomplete;
+                return Suspend(ref reader, element, ref partial, args, parsed, count);
             }
             if (!RespNumbers.TryParseInt64(lenLine, out long len) || len < 0 || len > MaxBulkLength)
                 return Fail("Protocol error: invalid bulk length", out error);
             if (reader.Remaining < len + 2)
-            {
-                reader = start;
-                return ParseStatus.Incomplete;
-            }
+                return Suspend(ref reader, element, ref partial, args, parsed, count);
             var arg = new byte[len];
             reader.TryCopyTo(arg);
             reader.Advance(len + 2); // Redis skips the CRLF after the payload without looking at it.
-            args[i] = arg;
+            if (parsed == args.Length) Array.Resize(ref args, (int)Math.Min(2L * args.Length, count));
+            args[parsed++] = arg;
         }
         command = args;
         return ParseStatus.Command;
+    }
+
+    /// <summary>Stops before the unfinished argument and keeps the finished ones for the next read.</summary>
+    private static ParseStatus Suspend(ref SequenceReader<byte> reader, SequenceReader<byte> element, ref PartialCommand? partial,
+        byte[][] args, int parsed, int count)
+    {
+        reader = element;
+        partial = new PartialCommand(args, parsed, count);
+        return ParseStatus.Incomplete;
     }
 
     private static ParseStatus TryParseInline(ref SequenceReader<byte> reader, out byte[][] command, out string? error)
@@ -127,4 +162,12 @@ public static class RespRequestParser
         error = message;
         return ParseStatus.Error;
     }
+}
+
+/// <summary>A multibulk command cut off by the end of the input: its header and first arguments are already read.</summary>
+public sealed class PartialCommand(byte[][] args, int parsed, int count)
+{
+    internal byte[][] Args { get; } = args;
+    internal int Parsed { get; } = parsed;
+    internal int Count { get; } = count;
 }

@@ -30,6 +30,8 @@ public sealed partial class RespConnection
     private int _batchSlot = NoBatch;
     private readonly TransactionState _transaction = new();
     private PipeReader? _reader;
+    /// <summary>A multibulk command whose first arguments arrived in earlier reads (their bytes are released).</summary>
+    private PartialCommand? _partialCommand;
     /// <summary>A read started while a client was blocked, handed back to the main loop.</summary>
     private Task<ReadResult>? _pendingRead;
     private CancellationToken _cancellation;
@@ -126,7 +128,7 @@ public sealed partial class RespConnection
                 hitLimit = sequence.Remaining > 0;
                 break;
             }
-            var status = RespRequestParser.TryParse(ref sequence, out var command, out error);
+            var status = RespRequestParser.TryParse(ref sequence, ref _partialCommand, out var command, out error);
             if (status == ParseStatus.Command)
             {
                 if (command.Length > 0) _commands.Add(command);
