@@ -8,12 +8,16 @@ namespace OrleansLua.Protocol;
 /// <summary>Encodes replies into a growable buffer for one protocol version.</summary>
 public sealed class RespWriter : IReplyWriter, IBufferWriter<byte>
 {
+    /// <summary>A buffer grown past this for one big reply is dropped at <see cref="Reset"/>.</summary>
+    private const int RetainedCapacity = 1024 * 1024;
+    private readonly int _initialCapacity;
     private byte[] _buffer;
     private int _length;
 
     public RespWriter(RespProtocol protocol, int initialCapacity = 256)
     {
         Protocol = protocol;
+        _initialCapacity = initialCapacity;
         _buffer = new byte[initialCapacity];
     }
 
@@ -22,7 +26,15 @@ public sealed class RespWriter : IReplyWriter, IBufferWriter<byte>
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
     public byte[] ToArray() => WrittenSpan.ToArray();
-    public void Reset() => _length = 0;
+    /// <summary>
+    /// Empties the writer. A buffer that grew past 1 MB (a 64 MB GET) is let go: a shard grain's
+    /// writer lives as long as its slot, and would otherwise hold its largest reply forever.
+    /// </summary>
+    public void Reset()
+    {
+        _length = 0;
+        if (_buffer.Length > RetainedCapacity) _buffer = new byte[_initialCapacity];
+    }
     /// <summary>Drops what was written after <paramref name="length"/> (a reply abandoned half way).</summary>
     public void Truncate(int length) => _length = Math.Min(_length, length);
 
