@@ -87,6 +87,7 @@ public sealed partial class RespConnection
         {
             ForgetWatches();
             await LeaveChannelsAsync();
+            StopPushPump();
             _gateway.Clients.Close(_session);
             await reader.CompleteAsync();
             await writer.CompleteAsync();
