@@ -8,8 +8,12 @@ namespace OrleansLua.Protocol;
 /// <summary>Encodes replies into a growable buffer for one protocol version.</summary>
 public sealed class RespWriter : IReplyWriter, IBufferWriter<byte>
 {
-    /// <summary>A buffer grown past this for one big reply is dropped at <see cref="Reset"/>.</summary>
-    private const int RetainedCapacity = 1024 * 1024;
+    /// <summary>
+    /// A buffer grown past this is dropped at <see cref="Reset"/>. Below the large-object heap (85 KB):
+    /// a reply bigger than that is copied into a large object by <see cref="ToArray"/> anyway, and
+    /// 16384 slot grains keeping 1 MB each would be 16 GB.
+    /// </summary>
+    private const int RetainedCapacity = 64 * 1024;
     private readonly int _initialCapacity;
     private byte[] _buffer;
     private int _length;
@@ -27,8 +31,9 @@ public sealed class RespWriter : IReplyWriter, IBufferWriter<byte>
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
     public byte[] ToArray() => WrittenSpan.ToArray();
     /// <summary>
-    /// Empties the writer. A buffer that grew past 1 MB (a 64 MB GET) is let go: a shard grain's
-    /// writer lives as long as its slot, and would otherwise hold its largest reply forever.
+    /// Empties the writer. A buffer that grew past 64 KB (a big GET, a script's large reply) is let
+    /// go: a shard grain's writer lives as long as its slot, and would otherwise hold its largest
+    /// reply forever.
     /// </summary>
     public void Reset()
     {
