@@ -84,17 +84,16 @@ public static class RespRequestParser
         while (parsed < count)
         {
             var element = reader;
-            if (!reader.TryRead(out byte marker))
-                return Suspend(ref reader, element, ref partial, args, parsed, count);
-            if (marker != (byte)'$')
-                return Fail($"Protocol error: expected '$', got '{(char)marker}'", out error);
+            // as Redis: the whole line first, then its '$' ("*1\r\nx" waits for the line's end)
             if (!TryReadLine(ref reader, out var lenLine))
             {
                 if (reader.Remaining > MaxInlineLength)
                     return Fail("Protocol error: too big bulk count string", out error);
                 return Suspend(ref reader, element, ref partial, args, parsed, count);
             }
-            if (!RespNumbers.TryParseInt64(lenLine, out long len) || len < 0 || len > MaxBulkLength)
+            if (lenLine.Length == 0 || lenLine[0] != (byte)'$')
+                return Fail($"Protocol error: expected '$', got '{(char)(lenLine.Length == 0 ? (byte)'\r' : lenLine[0])}'", out error);
+            if (!RespNumbers.TryParseInt64(lenLine[1..], out long len) || len < 0 || len > MaxBulkLength)
                 return Fail("Protocol error: invalid bulk length", out error);
             if (reader.Remaining < len + 2)
                 return Suspend(ref reader, element, ref partial, args, parsed, count);
@@ -121,7 +120,10 @@ public static class RespRequestParser
     {
         command = [];
         error = null;
-        if (!reader.TryReadTo(out ReadOnlySequence<byte> lineSeq, (byte)'\n', advancePastDelimiter: true))
+        // Redis looks for the '\n' with strchr: a NUL before it means no line yet
+        var probe = reader;
+        if (!probe.TryAdvanceToAny([(byte)'\n', 0], advancePastDelimiter: false) || probe.TryPeek(out byte found) && found == 0
+            || !reader.TryReadTo(out ReadOnlySequence<byte> lineSeq, (byte)'\n', advancePastDelimiter: true))
         {
             if (reader.Remaining > MaxInlineLength)
                 return Fail("Protocol error: too big inline request", out error);
@@ -137,23 +139,30 @@ public static class RespRequestParser
         return ParseStatus.Command;
     }
 
+    /// <summary>
+    /// A multibulk header line as Redis reads one: up to the first '\r' (found with strchr, so a NUL
+    /// before it means no line yet), and the byte after the '\r' is skipped unseen — Redis takes it
+    /// for the '\n'. Valid requests never tell the difference; malformed ones get Redis's answer.
+    /// </summary>
     private static bool TryReadLine(ref SequenceReader<byte> reader, out ReadOnlySpan<byte> line)
     {
-        if (reader.UnreadSpan.IndexOf((byte)'\n') is int idx and >= 0)
+        line = default;
+        var span = reader.UnreadSpan;
+        int end = span.IndexOfAny((byte)'\r', (byte)0);
+        if (end >= 0 && end + 1 < span.Length)
         {
-            line = reader.UnreadSpan[..idx];
-            reader.Advance(idx + 1);
+            if (span[end] == 0) return false;
+            line = span[..end];
+            reader.Advance(end + 2);
+            return true;
         }
-        else if (reader.TryReadTo(out ReadOnlySequence<byte> seq, (byte)'\n'))
-        {
-            line = seq.ToArray();
-        }
-        else
-        {
-            line = default;
+        var probe = reader;
+        if (!probe.TryAdvanceToAny([(byte)'\r', 0], advancePastDelimiter: false) || !probe.TryPeek(out byte found) || found == 0
+            || probe.Remaining < 2)
             return false;
-        }
-        if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
+        long length = probe.Consumed - reader.Consumed;
+        line = reader.UnreadSequence.Slice(0, length).ToArray();
+        reader.Advance(length + 2);
         return true;
     }
 

@@ -68,7 +68,8 @@ public sealed partial class RespConnection
                 await ExecuteAsync();
                 if (protocolError is not null)
                 {
-                    _out.WriteError("ERR " + protocolError);
+                    // Latin-1, not UTF-8: "got '%c'" carries the offending byte itself, as Redis writes it
+                    _out.WriteRaw(System.Text.Encoding.Latin1.GetBytes($"-ERR {protocolError.Replace('\r', ' ').Replace('\n', ' ')}\r\n"));
                     _session.CloseRequested = true;
                 }
                 await FlushAsync();
