@@ -8,12 +8,20 @@ namespace OrleansLua.Protocol;
 /// <summary>Encodes replies into a growable buffer for one protocol version.</summary>
 public sealed class RespWriter : IReplyWriter, IBufferWriter<byte>
 {
+    /// <summary>
+    /// A buffer grown past this is dropped at <see cref="Reset"/>. Below the large-object heap (85 KB):
+    /// a reply bigger than that is copied into a large object by <see cref="ToArray"/> anyway, and
+    /// 16384 slot grains keeping 1 MB each would be 16 GB.
+    /// </summary>
+    private const int RetainedCapacity = 64 * 1024;
+    private readonly int _initialCapacity;
     private byte[] _buffer;
     private int _length;
 
     public RespWriter(RespProtocol protocol, int initialCapacity = 256)
     {
         Protocol = protocol;
+        _initialCapacity = initialCapacity;
         _buffer = new byte[initialCapacity];
     }
 
@@ -22,7 +30,16 @@ public sealed class RespWriter : IReplyWriter, IBufferWriter<byte>
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
     public byte[] ToArray() => WrittenSpan.ToArray();
-    public void Reset() => _length = 0;
+    /// <summary>
+    /// Empties the writer. A buffer that grew past 64 KB (a big GET, a script's large reply) is let
+    /// go: a shard grain's writer lives as long as its slot, and would otherwise hold its largest
+    /// reply forever.
+    /// </summary>
+    public void Reset()
+    {
+        _length = 0;
+        if (_buffer.Length > RetainedCapacity) _buffer = new byte[_initialCapacity];
+    }
     /// <summary>Drops what was written after <paramref name="length"/> (a reply abandoned half way).</summary>
     public void Truncate(int length) => _length = Math.Min(_length, length);
 

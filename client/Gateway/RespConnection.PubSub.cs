@@ -176,6 +176,12 @@ public sealed partial class RespConnection
         _ = PumpPushesAsync(_pushes.Reader);
     }
 
+    /// <summary>
+    /// Connection end: the pump finishes. Its pending read is registered on the server's stopping
+    /// token, so a pump left waiting kept this whole connection alive until the server stopped.
+    /// </summary>
+    private void StopPushPump() => _pushes?.Writer.TryComplete();
+
     private async Task PumpPushesAsync(ChannelReader<(byte[] Channel, byte[] Message, byte[]? Pattern)> reader)
     {
         try

@@ -31,6 +31,8 @@ public sealed partial class RespConnection
     private int _batchSlot = NoBatch;
     private readonly TransactionState _transaction = new();
     private PipeReader? _reader;
+    /// <summary>A multibulk command whose first arguments arrived in earlier reads (their bytes are released).</summary>
+    private PartialCommand? _partialCommand;
     /// <summary>A read started while a client was blocked, handed back to the main loop.</summary>
     private Task<ReadResult>? _pendingRead;
     private CancellationToken _cancellation;
@@ -98,7 +100,8 @@ public sealed partial class RespConnection
                 _session.Executing = false;
                 if (protocolError is not null)
                 {
-                    _out.WriteError("ERR " + protocolError);
+                    // Latin-1, not UTF-8: "got '%c'" carries the offending byte itself, as Redis writes it
+                    _out.WriteRaw(System.Text.Encoding.Latin1.GetBytes($"-ERR {protocolError.Replace('\r', ' ').Replace('\n', ' ')}\r\n"));
                     _session.CloseRequested = true;
                 }
                 if (OverOutputLimit()) break;
@@ -119,6 +122,7 @@ public sealed partial class RespConnection
         {
             ForgetWatches();
             await LeaveChannelsAsync();
+            StopPushPump();
             _gateway.Clients.Close(_session);
             await reader.CompleteAsync();
             await writer.CompleteAsync();
@@ -174,7 +178,7 @@ public sealed partial class RespConnection
                 hitLimit = sequence.Remaining > 0;
                 break;
             }
-            var status = RespRequestParser.TryParse(ref sequence, limits, out var command, out error);
+            var status = RespRequestParser.TryParse(ref sequence, limits, ref _partialCommand, out var command, out error);
             if (status == ParseStatus.Command)
             {
                 if (command.Length > 0) _commands.Add(command);

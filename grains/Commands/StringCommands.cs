@@ -346,7 +346,7 @@ public static class StringCommands
             c.Reply.WriteInteger(value.Length);
             return;
         }
-        if (offset + patch.Length > MaxStringLength)
+        if (offset > MaxStringLength - patch.Length) // not offset + length: an offset near long.MaxValue would overflow
         {
             c.Reply.WriteError(Errors.StringTooLong);
             return;
