@@ -91,9 +91,10 @@ public class GrainCallRetryTests
         var took = clock.Elapsed;
         Assert.StartsWith("TRYAGAIN cluster unavailable for 1 s: ", tryAgain.Message);
         Assert.IsType<SiloUnavailableException>(tryAgain.InnerException);
-        // Backoff 20, 40, … 500 ms: it gives up before the next delay would overrun the budget, so within it.
-        Assert.InRange(took, budget - TimeSpan.FromMilliseconds(600), budget + TimeSpan.FromMilliseconds(300));
-        Assert.InRange(calls, 4, 10);
+        // Backoff 20, 40, … 500 ms: it gives up before the next delay would overrun the budget, so within it
+        // (the upper bound leaves room for a loaded 2-core machine; the default budget is 20 s).
+        Assert.InRange(took, budget - TimeSpan.FromMilliseconds(600), budget + TimeSpan.FromMilliseconds(1500));
+        Assert.InRange(calls, 2, 10); // a busy machine stretches the delays: fewer tries fit
         Assert.Equal(calls - 1, retry.Retries);
         Assert.Equal(1, retry.TryAgains);
     }
