@@ -53,9 +53,9 @@ public sealed partial class Report
                       "client, or MOVED-style routing) would remove *h* and scale linearly at *c*₁.").AppendLine();
         md.AppendLine("Caveats, from this machine: the three silos share its cores with each other, the generator and " +
                       "PostgreSQL, so *c*₃ also carries three processes' garbage collection and thread-pool spinning on oversubscribed " +
-                      "cores; *h* measured here is an upper bound of a crossing on dedicated machines. The spread of *h* between " +
-                      "workloads is part of that: script workloads show the largest *h* because their grain turn runs on a pool " +
-                      "thread (a second hop) and their replies are larger. The per-core figures ignore the network between machines " +
+                      "cores; *h* measured here is an upper bound of a crossing on dedicated machines, and its spread between " +
+                      "workloads (each crossing is one request and one reply, of the command's size) shows how much such a " +
+                      "measurement varies on this machine. The per-core figures ignore the network between machines " +
                       "(loopback here) and assume the load spreads evenly over slots, which `spread`, `getset` and the script " +
                       "workloads do and `hotkey` by construction does not (one slot: one silo does all its work).").AppendLine();
     }
