@@ -32,7 +32,7 @@ fi
 # ---------------------------------------------------------------- processes, temp dirs, cleanup
 WORK=$(mktemp -d /tmp/ol-durable-XXXXXX)   # everything this run writes lives here
 SERVER_PID=""
-PG_DIR=""
+source bench/lib/common.sh   # pg, free_port, start_postgres, psql_, stop_postgres
 stop_server() { # SIGTERM, then SIGKILL after 5 s: the data is thrown away anyway
   local pid=$SERVER_PID
   SERVER_PID=""
@@ -42,30 +42,15 @@ stop_server() { # SIGTERM, then SIGKILL after 5 s: the data is thrown away anywa
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
-pg() { runuser -u postgres -- "$@"; }
 cleanup() {
   trap - EXIT INT TERM
   stop_server
-  if [[ -n $PG_DIR && -f $PG_DIR/data/postmaster.pid ]]; then
-    pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
-  fi
+  stop_postgres
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'echo "interrupted" >&2; exit 130' INT TERM
 
-TAKEN=" "
-free_port() { # VAR: sets VAR to a free TCP port on 127.0.0.1, never the same twice in this run
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    [[ $TAKEN == *" $p "* ]] && continue
-    ss -ltnH "sport = :$p" | grep -q . && continue
-    TAKEN+="$p "
-    printf -v "$1" %s "$p"
-    return
-  done
-}
 wait_ping() { # port what log
   for _ in $(seq 1 240); do
     [[ $(redis-cli -p "$1" ping 2>/dev/null) == PONG ]] && return 0
@@ -76,31 +61,6 @@ wait_ping() { # port what log
   tail -n 30 "$3" >&2
   exit 1
 }
-
-# ---------------------------------------------------------------- private PostgreSQL 15 (fsync on)
-start_postgres() {
-  PG_DIR=$WORK/pg
-  mkdir -p "$PG_DIR"
-  chown postgres:postgres "$WORK" "$PG_DIR"
-  pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C --no-sync --no-instructions >/dev/null
-  free_port PG_PORT
-  cat >>"$PG_DIR/data/postgresql.conf" <<EOF
-
-# bench/durable.sh
-listen_addresses = '127.0.0.1'
-port = $PG_PORT
-unix_socket_directories = '$PG_DIR'
-fsync = on
-synchronous_commit = on
-shared_buffers = 128MB
-max_connections = 100
-max_wal_size = 1GB
-logging_collector = off
-EOF
-  pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 30 start >/dev/null ||
-    { echo "PostgreSQL did not start:" >&2; tail -n 20 "$PG_DIR/postgres.log" >&2; exit 1; }
-}
-psql_() { pg "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -X -q -A -t -c "$1"; }
 
 # ---------------------------------------------------------------- servers
 start_redis() { # mode

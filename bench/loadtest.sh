@@ -123,10 +123,8 @@ SERVER_PIDS=()        # the current scenario's server processes (redis-server or
 SERVER_ROLES=()
 SERVER_LOGS=()
 BG_PIDS=()            # generator and CPU sampler while a run is on
-PG_DIR=""
-PG_PORT=""
 STATUS=interrupted
-pg() { runuser -u postgres -- "$@"; }
+source bench/lib/common.sh   # pg, free_port, start_postgres, psql_, stop_postgres
 stop_pids() { # pids...: SIGTERM, SIGKILL after 5 s (the data is thrown away anyway)
   local pid
   for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -139,12 +137,6 @@ stop_pids() { # pids...: SIGTERM, SIGKILL after 5 s (the data is thrown away any
 stop_servers() {
   ((${#SERVER_PIDS[@]})) && stop_pids "${SERVER_PIDS[@]}"
   SERVER_PIDS=() SERVER_ROLES=() SERVER_LOGS=()
-}
-stop_postgres() {
-  if [[ -n $PG_DIR && -f $PG_DIR/data/postmaster.pid ]]; then
-    pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
-  fi
-  PG_DIR=""
 }
 cleanup() {
   local rc=$?
@@ -159,18 +151,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "interrupted" >&2; exit 130' INT TERM
 
-TAKEN=" "
-free_port() { # VAR: sets VAR to a free TCP port on 127.0.0.1, never the same twice in this run
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    [[ $TAKEN == *" $p "* ]] && continue
-    ss -ltnH "sport = :$p" | grep -q . && continue
-    TAKEN+="$p "
-    printf -v "$1" %s "$p"
-    return
-  done
-}
 shquote() { # argv... -> one shell-quoted line (single quotes only where needed)
   local a line="" q="'\\''"
   for a in "$@"; do
@@ -194,33 +174,6 @@ wait_ping() { # port what log pid
   return 1
 }
 
-# ---------------------------------------------------------------- private PostgreSQL (fsync on)
-start_postgres() {
-  [[ -n $PG_DIR ]] && return 0
-  PG_DIR=$WORK/pg
-  mkdir -p "$PG_DIR"
-  chown postgres:postgres "$WORK" "$PG_DIR"
-  chmod 755 "$WORK"
-  pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C --no-sync --no-instructions >/dev/null
-  free_port PG_PORT
-  cat >>"$PG_DIR/data/postgresql.conf" <<EOF
-
-# bench/loadtest.sh
-listen_addresses = '127.0.0.1'
-port = $PG_PORT
-unix_socket_directories = '$PG_DIR'
-fsync = on
-synchronous_commit = on
-shared_buffers = 128MB
-max_connections = 200
-max_wal_size = 1GB
-logging_collector = off
-EOF
-  pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 30 start >/dev/null ||
-    { echo "PostgreSQL did not start:" >&2; tail -n 20 "$PG_DIR/postgres.log" >&2; return 1; }
-  log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
-}
-psql_() { pg "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -X -q -A -t -c "$1"; }
 pg_master() { [[ -n $PG_DIR && -f $PG_DIR/data/postmaster.pid ]] && head -1 "$PG_DIR/data/postmaster.pid" || true; }
 
 # ---------------------------------------------------------------- scenarios
@@ -243,7 +196,7 @@ start_silos() { # scenario count storage-args...
   shift 2
   local extra=("$@")
   if ((count > 1)); then
-    start_postgres
+    [[ -n $PG_DIR ]] || { start_postgres 200 && log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"; }
     local db=${scenario//-/_}
     psql_ "CREATE DATABASE $db"
     cs="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$db"

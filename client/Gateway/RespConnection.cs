@@ -427,7 +427,7 @@ public sealed partial class RespConnection
         Watches = watches,
         User = _session.RestrictedUser,
         ClientAddress = _session.Address,
-        ClientName = _session.Name,
+        ClientName = _session.Name.Length == 0 ? null : _session.Name, // most clients have none: nothing to serialize
     };
 
     private Task<byte[]> CallSlot(int slot, ShardBatch batch)

@@ -10,6 +10,15 @@ public sealed record TimeoutArgument(int Index, bool BlockOption = false)
     public static readonly TimeoutArgument BlockKeyword = new(0, BlockOption: true);
 }
 
+/// <summary>
+/// Where a Pub/Sub command names channels ACL channel rules apply to: arguments First..Last
+/// (negative Last counts from the end); Patterns when they are PSUBSCRIBE patterns.
+/// </summary>
+public sealed record ChannelArguments(int First, int Last, bool Patterns = false)
+{
+    public (int Start, int End) Range(int argCount) => (First, Math.Min(Last < 0 ? argCount + Last : Last, argCount - 1));
+}
+
 /// <summary>Redis command flags (COMMAND INFO spells them in lower case).</summary>
 [Flags]
 public enum CommandFlags
@@ -85,6 +94,8 @@ public sealed class CommandSpec
     /// written among the flags in the command table ("readonly @dangerous").
     /// </summary>
     public IReadOnlyList<string> CategoryAdjustments { get; init; } = [];
+    /// <summary>The channels ACL checks (null: none; Redis checks PUBLISH, SUBSCRIBE and PSUBSCRIBE only).</summary>
+    public ChannelArguments? Channels { get; init; }
     /// <summary>Where a blocking command's timeout is (null: the command never blocks).</summary>
     public TimeoutArgument? Timeout { get; init; }
     /// <summary>Dense index, for handler tables.</summary>

@@ -7,11 +7,14 @@ public static partial class CommandTable
     // Pub/Sub: connection state in the gateway, delivery across the cluster through the hub grain
     private static CommandSpec[] PubSubSpecs() =>
     [
-        Cmd("subscribe", -2, "pubsub noscript loading stale", NoKeys, Connection, "pubsub", "2.0.0", "Listens for messages published to channels."),
+        Cmd("subscribe", -2, "pubsub noscript loading stale", NoKeys, Connection, "pubsub", "2.0.0", "Listens for messages published to channels.",
+            channels: new ChannelArguments(1, -1)),
         Cmd("unsubscribe", -1, "pubsub noscript loading stale", NoKeys, Connection, "pubsub", "2.0.0", "Stops listening to messages posted to channels."),
-        Cmd("psubscribe", -2, "pubsub noscript loading stale", NoKeys, Connection, "pubsub", "2.0.0", "Listens for messages published to channels that match one or more patterns."),
+        Cmd("psubscribe", -2, "pubsub noscript loading stale", NoKeys, Connection, "pubsub", "2.0.0", "Listens for messages published to channels that match one or more patterns.",
+            channels: new ChannelArguments(1, -1, Patterns: true)),
         Cmd("punsubscribe", -1, "pubsub noscript loading stale", NoKeys, Connection, "pubsub", "2.0.0", "Stops listening to messages published to channels that match one or more patterns."),
-        Cmd("publish", 3, "pubsub loading stale fast may_replicate", NoKeys, Connection, "pubsub", "2.0.0", "Posts a message to a channel."),
+        Cmd("publish", 3, "pubsub loading stale fast may_replicate", NoKeys, Connection, "pubsub", "2.0.0", "Posts a message to a channel.",
+            channels: new ChannelArguments(1, 1)),
         Cmd("pubsub", -2, "", NoKeys, Connection, "pubsub", "2.8.0", "A container for Pub/Sub commands.", subcommands:
         [
             Cmd("pubsub|channels", -2, "pubsub loading stale", NoKeys, Connection, "pubsub", "2.8.0", "Returns the active channels."),

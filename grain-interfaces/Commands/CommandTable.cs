@@ -110,9 +110,10 @@ public static partial class CommandTable
 
     private static CommandSpec Cmd(string name, int arity, string flags, KeySpec keys, CommandRouting routing,
         string group, string since, string summary, ResponsePolicy response = ResponsePolicy.None,
-        CommandSpec[]? subcommands = null, TimeoutArgument? timeout = null) => new()
+        CommandSpec[]? subcommands = null, TimeoutArgument? timeout = null, ChannelArguments? channels = null) => new()
     {
         Timeout = timeout,
+        Channels = channels,
         Name = name,
         Arity = arity,
         Flags = CommandFlagNames.Parse(flags) | (keys.IsMovable ? CommandFlags.MovableKeys : CommandFlags.None),

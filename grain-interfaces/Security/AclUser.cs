@@ -117,12 +117,12 @@ public sealed partial class AclUser
                 }
             }
         }
-        if (!AllChannels && ChannelArguments(spec) is { } first)
+        if (!AllChannels && spec.Channels is { } channels)
         {
-            bool patterns = spec.Name is "psubscribe";
-            for (int i = first; i < (spec.Name == "publish" ? Math.Min(2, args.Length) : args.Length); i++)
+            var (start, end) = channels.Range(args.Length);
+            for (int i = start; i <= end; i++)
             {
-                if (CanAccessChannel(args[i], patterns)) continue;
+                if (CanAccessChannel(args[i], channels.Patterns)) continue;
                 denied = i;
                 return AclDenial.Channel;
             }
@@ -146,11 +146,4 @@ public sealed partial class AclUser
             if (isPattern ? pattern.AsSpan().SequenceEqual(channel) : GlobPattern.IsMatch(pattern, channel)) return true;
         return false;
     }
-
-    /// <summary>Where a Pub/Sub command's channels start (Redis checks these; UNSUBSCRIBE and PUBSUB are not checked).</summary>
-    private static int? ChannelArguments(CommandSpec spec) => spec.Name switch
-    {
-        "publish" or "subscribe" or "psubscribe" => 1,
-        _ => null,
-    };
 }
