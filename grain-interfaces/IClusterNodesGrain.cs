@@ -56,4 +56,6 @@ public sealed class NodeReport
     [Id(13)] public SlowLogEntry[] SlowLog { get; init; } = [];
     [Id(14)] public long TotalErrorReplies { get; init; }
     [Id(15)] public long MaxClients { get; init; }
+    /// <summary>Slots of this node's silo running one batch longer than busy-reply-threshold (INFO slots).</summary>
+    [Id(16)] public SlotRunning[] LongRunning { get; init; } = [];
 }

@@ -19,12 +19,34 @@ public interface IScriptRegistryGrain : IGrainWithIntegerKey
     /// <summary>Forgets every script (SCRIPT FLUSH); the caller bumps the script epoch the silos follow.</summary>
     Task Flush();
 
-    /// <summary>A slot's script has run past busy-reply-threshold (so SCRIPT KILL can find it).</summary>
-    Task MarkBusy(int slot);
+    /// <summary>
+    /// A script (of a slot, or keyless) has run past busy-reply-threshold: SCRIPT KILL can find it now. True
+    /// when its client has already disconnected: the caller stops it.
+    /// </summary>
+    Task<bool> MarkBusy(BusyScript script);
 
-    Task UnmarkBusy(int slot);
+    Task UnmarkBusy(long scriptId);
 
-    Task<int[]> BusySlots();
+    /// <summary>SCRIPT KILL: asks every silo that runs a busy script to stop it. False if none was running.</summary>
+    Task<bool> KillBusy();
+
+    /// <summary>A client disconnected while its commands ran: its busy script stops, now or when it is reported.</summary>
+    Task ClientGone(string client);
+}
+
+/// <summary>
+/// A script past busy-reply-threshold: its id on the silo that runs it, its slot (-1: keyless), that silo's
+/// script host and the client that waits for it.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record BusyScript([property: Id(0)] long Id, [property: Id(1)] int Slot, [property: Id(2)] IScriptHostObserver Host,
+    [property: Id(3)] string? Client);
+
+/// <summary>A silo's script host, reached by the registry to stop a script running there.</summary>
+public interface IScriptHostObserver : IGrainObserver
+{
+    /// <summary>Stops the script at its next hook (it rolls back). False if it has already ended.</summary>
+    Task<bool> Kill(long scriptId);
 }
 
 [GenerateSerializer, Immutable]

@@ -33,10 +33,6 @@ public interface IShardGrain : IGrainWithIntegerKey
 
     /// <summary>Key and TTL counts for INFO keyspace.</summary>
     Task<SlotStats> Stats();
-
-    /// <summary>SCRIPT KILL: stops this slot's running script (it rolls back). False if none runs.</summary>
-    [AlwaysInterleave]
-    Task<bool> KillScript();
 }
 
 [GenerateSerializer, Immutable]
@@ -54,6 +50,8 @@ public sealed class ShardBatch
     /// <summary>For the slow log: the client's address and name.</summary>
     [Id(5)] public string? ClientAddress { get; init; }
     [Id(6)] public string? ClientName { get; init; }
+    /// <summary>For a batch with a script: its connection, cluster-wide (the registry stops the script when it disconnects).</summary>
+    [Id(7)] public string? Client { get; init; }
 }
 
 [GenerateSerializer, Immutable]

@@ -21,6 +21,7 @@ public static class ProcessStateServiceCollectionExtensions
         services.TryAddSingleton<CommandStats>();
         services.TryAddSingleton<SlowLog>();
         services.TryAddSingleton<OrleansLuaTelemetry>();
+        services.TryAddSingleton<SlotActivity>();
         return services;
     }
 }

@@ -56,8 +56,6 @@ public sealed partial class ShardGrain
         return false;
     }
 
-    public Task<bool> KillScript() => Task.FromResult(_scripts.Kill(_slot));
-
     /// <summary>Waits (without answering BUSY) until no script batch runs: for calls that touch slot state.</summary>
     private async Task WaitUntilNoScriptAsync()
     {

@@ -45,6 +45,7 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     private readonly SlowLog _slowLog;
     private readonly AccessControl _acl;
     private readonly LiveKeyspaces _live;
+    private readonly SlotActivity _activity;
     private IGrainTimer? _expiryTimer;
     private int _slot;
     /// <summary>Set while a script batch runs off the grain turn.</summary>
@@ -52,8 +53,9 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     private TaskCompletionSource? _scriptDone;
 
     public ShardGrain(ILogger<ShardGrain> logger, ScriptHost scripts, SlotWriter storage, CommandStats stats, SlowLog slowLog,
-        AccessControl acl, LiveKeyspaces live)
+        AccessControl acl, LiveKeyspaces live, SlotActivity activity)
     {
+        _activity = activity;
         _logger = logger;
         _live = live;
         _scripts = scripts;
@@ -107,7 +109,21 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     /// </summary>
     private byte[] ExecuteBatch(ShardBatch batch)
     {
+        _activity.Begin(_slot);
+        try
+        {
+            return ExecuteBatchCore(batch);
+        }
+        finally
+        {
+            _activity.End(_slot);
+        }
+    }
+
+    private byte[] ExecuteBatchCore(ShardBatch batch)
+    {
         _writer.Reset();
+        _context.Client = batch.Client;
         _writer.Protocol = (RespProtocol)batch.Protocol;
         _context.Reply = _writer;
         // A restricted user's scripts are checked command by command (a deleted user may do nothing)
@@ -142,6 +158,7 @@ public sealed partial class ShardGrain : Grain, IShardGrain
             return;
         }
         int mark = _writer.Length;
+        _activity.Running(_slot, spec.Name);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         ExecuteOne(context, spec);
         if (spec.Routing == CommandRouting.AllSlots) return;
@@ -153,7 +170,7 @@ public sealed partial class ShardGrain : Grain, IShardGrain
 
     private void ExecuteOne(CommandContext context, CommandSpec spec)
     {
-        if (ScriptHost.IsScriptCommand(spec))
+        if (spec.RunsScript)
         {
             _scripts.Run(context, spec, _slot, context.Reply);
             return;

@@ -1,73 +1,113 @@
 namespace OrleansLua.Protocol;
 
-/// <summary>Redis glob matching (stringmatchlen): <c>* ? [abc] [^a] [a-z] \x</c>, binary-safe.</summary>
+/// <summary>
+/// Redis glob matching (util.c stringmatchlen of 7.0.15): <c>* ? [abc] [^a] [a-z] \x</c>, binary-safe,
+/// byte for byte the same answers, including its readings of malformed patterns. Bounded as Redis's:
+/// once the rest of a pattern fails after a <c>*</c> at every position, no earlier <c>*</c> retries
+/// a longer match (the fix for CVE-2022-36021), so the cost is at most pattern × text; and more than
+/// <see cref="MaxNesting"/> nested stars do not match (as Redis 7.2 does), so no pattern can exhaust
+/// the stack.
+/// </summary>
 public static class GlobPattern
 {
+    public const int MaxNesting = 1000;
+
     public static bool IsMatch(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text, bool noCase = false)
     {
-        while (pattern.Length > 0)
+        bool skipLongerMatches = false;
+        return Match(pattern, text, noCase, ref skipLongerMatches, 0);
+    }
+
+    /// <summary>
+    /// Redis reads the byte after a pattern's end (its NUL terminator) in a few places; <see cref="At"/>
+    /// answers 0 there, so those reads behave alike.
+    /// </summary>
+    private static bool Match(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text, bool noCase, ref bool skipLongerMatches, int nesting)
+    {
+        if (nesting > MaxNesting) return false;
+        int p = 0, t = 0;
+        while (p < pattern.Length && t < text.Length)
         {
-            switch (pattern[0])
+            switch (pattern[p])
             {
                 case (byte)'*':
-                    while (pattern.Length > 1 && pattern[1] == (byte)'*') pattern = pattern[1..];
-                    if (pattern.Length == 1) return true;
-                    for (int i = 0; i <= text.Length; i++)
-                        if (IsMatch(pattern[1..], text[i..], noCase)) return true;
+                    while (p < pattern.Length && At(pattern, p + 1) == '*') p++;
+                    if (pattern.Length - p == 1) return true;
+                    for (; t < text.Length; t++)
+                    {
+                        if (Match(pattern[(p + 1)..], text[t..], noCase, ref skipLongerMatches, nesting + 1)) return true;
+                        if (skipLongerMatches) return false;
+                    }
+                    // The rest of the pattern matches nowhere in the rest of the text: a longer match
+                    // for any earlier '*' would only start the rest later, so stop them all.
+                    skipLongerMatches = true;
                     return false;
                 case (byte)'?':
-                    if (text.Length == 0) return false;
-                    text = text[1..];
+                    t++;
                     break;
                 case (byte)'[':
                 {
-                    if (text.Length == 0) return false;
-                    pattern = pattern[1..];
-                    bool not = pattern.Length > 0 && pattern[0] == (byte)'^';
-                    if (not) pattern = pattern[1..];
+                    p++;
+                    bool not = At(pattern, p) == '^';
+                    if (not) p++;
                     bool match = false;
-                    while (pattern.Length > 0 && pattern[0] != (byte)']')
+                    while (true)
                     {
-                        if (pattern[0] == (byte)'\\' && pattern.Length >= 2)
+                        if (At(pattern, p) == '\\' && pattern.Length - p >= 2)
                         {
-                            pattern = pattern[1..];
-                            if (Eq(pattern[0], text[0], noCase)) match = true;
+                            p++;
+                            if (pattern[p] == text[t]) match = true;
                         }
-                        else if (pattern.Length >= 3 && pattern[1] == (byte)'-')
+                        else if (At(pattern, p) == ']')
                         {
-                            int start = pattern[0], end = pattern[2], c = text[0];
+                            break;
+                        }
+                        else if (p == pattern.Length)
+                        {
+                            p--; // an unterminated class ends the pattern
+                            break;
+                        }
+                        else if (pattern.Length - p >= 3 && pattern[p + 1] == '-')
+                        {
+                            int start = pattern[p], end = pattern[p + 2], c = text[t];
                             if (start > end) (start, end) = (end, start);
                             if (noCase)
                             {
-                                start = Lower((byte)start); end = Lower((byte)end); c = Lower((byte)c);
+                                start = Lower(start);
+                                end = Lower(end);
+                                c = Lower(c);
                             }
-                            pattern = pattern[2..];
+                            p += 2;
                             if (c >= start && c <= end) match = true;
                         }
-                        else if (Eq(pattern[0], text[0], noCase)) match = true;
-                        pattern = pattern[1..];
+                        else if (noCase ? Lower(pattern[p]) == Lower(text[t]) : pattern[p] == text[t])
+                        {
+                            match = true;
+                        }
+                        p++;
                     }
                     if (not) match = !match;
                     if (!match) return false;
-                    text = text[1..];
-                    if (pattern.Length == 0) return text.Length == 0; // unterminated class ends the pattern
+                    t++;
                     break;
                 }
-                case (byte)'\\' when pattern.Length >= 2:
-                    pattern = pattern[1..];
-                    if (text.Length == 0 || !Eq(pattern[0], text[0], noCase)) return false;
-                    text = text[1..];
-                    break;
                 default:
-                    if (text.Length == 0 || !Eq(pattern[0], text[0], noCase)) return false;
-                    text = text[1..];
+                    if (pattern[p] == '\\' && pattern.Length - p >= 2) p++;
+                    if (noCase ? Lower(pattern[p]) != Lower(text[t]) : pattern[p] != text[t]) return false;
+                    t++;
                     break;
             }
-            pattern = pattern[1..];
+            p++;
+            if (t == text.Length)
+            {
+                while (At(pattern, p) == '*') p++;
+                break;
+            }
         }
-        return text.Length == 0;
+        return p == pattern.Length && t == text.Length;
     }
 
-    private static bool Eq(byte a, byte b, bool noCase) => a == b || (noCase && Lower(a) == Lower(b));
-    private static byte Lower(byte c) => c is >= (byte)'A' and <= (byte)'Z' ? (byte)(c | 0x20) : c;
+    private static int At(ReadOnlySpan<byte> pattern, int index) => index < pattern.Length ? pattern[index] : 0;
+
+    private static int Lower(int c) => c is >= 'A' and <= 'Z' ? c | 0x20 : c;
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using OrleansLua.Silo;
 using OrleansLua.Client.Hosting;
 
@@ -12,8 +11,7 @@ builder.Configuration.AddCommandLine(args, SiloConfiguration.SwitchMappings);
 // A silo started by hand keeps its data unless told otherwise: in PostgreSQL when given one, else in
 // the embedded store under ./data.
 builder.Configuration["OrleansLua:Storage"] ??= builder.Configuration["OrleansLua:Postgres"] is { Length: > 0 } ? "postgres" : "local";
-// Orleans' placement logs two Polly lines per activation at Information: 16384 slots would flood the log.
-builder.Logging.AddFilter("Polly", LogLevel.Warning);
+LogFilters.Apply(builder.Logging);
 SiloConfiguration.AddHealthEndpoints(builder.Services, builder.Configuration);
 builder.UseOrleans(silo => SiloConfiguration.Configure(silo, builder.Configuration));
 await builder.Build().RunAsync();

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. Installs what the tests talk to (redis-cli, Node.js + BullMQ, PostgreSQL) when it is missing.
+# Runs the whole test suite. Installs what the tests talk to (redis-cli, redis-server, Node.js + BullMQ, PostgreSQL) when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v redis-cli >/dev/null || need+=(redis-tools)
+# redis-server: the reference that differential tests compare answers with
+command -v redis-server >/dev/null || need+=(redis-server)
 command -v node >/dev/null || need+=(nodejs npm)
 # PostgreSQL: the multi-silo tests start a private server (membership; initdb/pg_ctl from the package)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)

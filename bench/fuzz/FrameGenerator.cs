@@ -127,11 +127,28 @@ public sealed class FrameGenerator
         5 or 6 => Encoding.ASCII.GetBytes(Numbers[_random.Next(Numbers.Length)]),
         7 => Encoding.ASCII.GetBytes(_random.Next(-5, 200).ToString()),
         8 => Binary(_random.Next(200) == 0 ? _random.Next(1024, 64 * 1024) : _random.Next(0, 24)),
-        _ => Encoding.ASCII.GetBytes($"v{_random.Next(1000)}"),
+        _ => _random.Next(8) == 0 ? Pattern() : Encoding.ASCII.GetBytes($"v{_random.Next(1000)}"),
     };
 
+    /// <summary>
+    /// Glob patterns (KEYS, SCAN/HSCAN MATCH, PSUBSCRIBE, CONFIG GET…), some of them the nested stars that
+    /// were exponential before Redis's CVE-2022-36021 fix; they meet long runs of 'a' in keys and values.
+    /// </summary>
+    private byte[] Pattern()
+    {
+        int stars = _random.Next(1, 64);
+        return _random.Next(4) switch
+        {
+            0 => Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("a*", stars)) + "b"),
+            1 => Encoding.ASCII.GetBytes("*" + string.Concat(Enumerable.Repeat("?*", stars)) + "[b]"),
+            2 => Encoding.ASCII.GetBytes("fz:" + string.Concat(Enumerable.Repeat("*a", stars)) + "*[^a]"),
+            _ => Encoding.ASCII.GetBytes(new string('a', _random.Next(1, 4096))),
+        };
+    }
+
     /// <summary>A small key space, some of it in one slot ({fz}), so commands meet existing keys of every type.</summary>
-    private byte[] Key() => Encoding.ASCII.GetBytes(_random.Next(2) == 0 ? $"fz:{_random.Next(64)}" : $"{{fz}}:{_random.Next(16)}");
+    private byte[] Key() => Encoding.ASCII.GetBytes(_random.Next(2) == 0 ? $"fz:{_random.Next(64)}"
+        : _random.Next(50) == 0 ? "fz:" + new string('a', 4096) : $"{{fz}}:{_random.Next(16)}");
 
     private byte[] Binary(int length)
     {

@@ -65,12 +65,24 @@ public sealed class ClientSession(long id, EndPoint? remote, EndPoint? local, Ac
     public int QueuedInMulti { get; set; } = -1;
     public bool Blocked { get; set; }
     /// <summary>Running commands (never idle meanwhile, however long a script takes).</summary>
-    public bool Executing { get; set; }
+    public bool Executing
+    {
+        get => _executingSince != 0;
+        set => _executingSince = value ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+    }
+
+    private long _executingSince;
+
+    /// <summary>How long the current commands have been running (zero when none run).</summary>
+    public TimeSpan ExecutingFor => _executingSince is var since and not 0 ? System.Diagnostics.Stopwatch.GetElapsedTime(since) : TimeSpan.Zero;
     public long QueryBufferBytes { get; set; }
     public long OutputBufferBytes { get; set; }
 
     /// <summary>Ends the connection now (CLIENT KILL, idle timeout, a deleted user): set by the connection.</summary>
     public Action? Kill { get; set; }
+
+    /// <summary>Ends the connection if its client has disconnected (checked while its commands run long).</summary>
+    public Action? CheckGone { get; set; }
 
     /// <summary>After an ACL change: ends the connection if its user may no longer read a channel it subscribed to.</summary>
     public Action? CheckSubscriptions { get; set; }

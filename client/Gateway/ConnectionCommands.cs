@@ -20,7 +20,7 @@ public sealed class ConnectionCommands
     {
         this.gateway = gateway;
         _info = new ServerInfo(gateway, grains);
-        _scripts = new ScriptCommands(grains, gateway.Router, gateway.Cluster);
+        _scripts = new ScriptCommands(grains, gateway.Cluster);
         _config = new ServerConfig(gateway.Options, gateway.Cluster);
         _slowLog = new SlowLogCommands(gateway, _info);
         Acl = new AclCommands(gateway);

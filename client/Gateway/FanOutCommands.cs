@@ -6,7 +6,8 @@ namespace OrleansLua.Client.Gateway;
 
 /// <summary>
 /// Commands that cover the whole keyspace (DBSIZE, KEYS, SCAN, RANDOMKEY, FLUSHALL): they run on
-/// every slot whose shard grain is active (only those hold keys) and the replies are merged.
+/// every slot whose shard grain is active (only those hold keys) and the replies are merged. Each
+/// slot's part is bounded (<see cref="SlotRouter.FanOutBound"/>): one stuck slot costs a TRYAGAIN.
 /// </summary>
 public sealed class FanOutCommands(SlotRouter router)
 {
@@ -26,7 +27,7 @@ public sealed class FanOutCommands(SlotRouter router)
         }
         var slots = await router.ActiveSlotsAsync();
         var batch = new ShardBatch { Commands = [args], Protocol = (byte)protocol };
-        var replies = await Task.WhenAll(slots.Select(s => router.Execute(s, batch)));
+        var replies = await Task.WhenAll(slots.Select(s => router.FanOutCall(s, spec.Name, router.Execute(s, batch))));
         var error = replies.FirstOrDefault(r => RespReplyReader.IsError(r, 0));
         if (error is not null)
         {
@@ -59,7 +60,7 @@ public sealed class FanOutCommands(SlotRouter router)
         var batch = new ShardBatch { Commands = [args], Protocol = (byte)protocol };
         foreach (int slot in slots)
         {
-            var reply = await router.Execute(slot, batch);
+            var reply = await router.FanOutCall(slot, "randomkey", router.Execute(slot, batch));
             if (reply[0] == (byte)'$' && reply[1] != (byte)'-')
             {
                 w.WriteRaw(reply);
@@ -142,8 +143,7 @@ public sealed class FanOutCommands(SlotRouter router)
                 Match = match,
                 Type = type,
             };
-            var shard = router.Shard(current);
-            var page = await router.Retry.RunAsync(() => shard.Scan(request), readOnly: true, "SCAN");
+            var page = await router.FanOutCall(current, "scan", router.Read(current, "SCAN", shard => shard.Scan(request)));
             keys.AddRange(page.Keys);
             fromHash = 0;
             if (page.NextHash is { } hash)

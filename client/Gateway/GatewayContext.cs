@@ -11,9 +11,10 @@ namespace OrleansLua.Client.Gateway;
 public sealed class GatewayContext
 {
     public GatewayContext(IGrainFactory grains, IOptions<GatewayOptions> options, ClientRegistry clients, ServerStats stats,
-        ClusterStateFollower cluster, CommandStats commandStats, SlowLog slowLog, OrleansLuaTelemetry telemetry,
+        ClusterStateFollower cluster, CommandStats commandStats, SlowLog slowLog, OrleansLuaTelemetry telemetry, SlotActivity slotActivity,
         ILogger<GrainCallRetry>? retryLogger = null)
     {
+        SlotActivity = slotActivity;
         _grains = grains;
         Options = options.Value;
         Clients = clients;
@@ -21,7 +22,7 @@ public sealed class GatewayContext
         Cluster = cluster;
         CommandStats = commandStats;
         SlowLog = slowLog;
-        Router = new SlotRouter(grains, new GrainCallRetry(retryLogger));
+        Router = new SlotRouter(grains, cluster.Settings, new GrainCallRetry(retryLogger));
         FanOut = new FanOutCommands(Router);
         Connection = new ConnectionCommands(this, grains);
         Blocked = new BlockedClients(grains);
@@ -40,6 +41,8 @@ public sealed class GatewayContext
     public AccessControl Acl => Cluster.Acl;
     public CommandStats CommandStats { get; }
     public SlowLog SlowLog { get; }
+    /// <summary>What this process's slots run now (empty in a standalone gateway, which hosts none).</summary>
+    public SlotActivity SlotActivity { get; }
     public AclLog AclLog { get; } = new();
     public SlotRouter Router { get; }
     public FanOutCommands FanOut { get; }
@@ -63,6 +66,8 @@ public sealed class GatewayContext
     private Task<byte[]> InvokeKeyless(ShardBatch batch) =>
         Router.Retry.RunAsync((Grains: _grains, Batch: batch), static s => s.Grains.GetGrain<IScriptWorkerGrain>(0).Execute(s.Batch),
             static _ => true, "Keyless script");
+
+    public IScriptRegistryGrain Scripts => _grains.GetGrain<IScriptRegistryGrain>(0);
 }
 
 /// <summary>This gateway's own counters for INFO clients and stats.</summary>

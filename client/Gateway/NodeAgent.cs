@@ -102,6 +102,7 @@ public sealed class NodeAgent(GatewayContext gateway, IGrainFactory grains, ILog
             TotalErrorReplies = gateway.CommandStats.TotalErrorReplies,
             SlowLog = gateway.SlowLog.Latest(),
             MaxClients = gateway.Settings.MaxClientCount,
+            LongRunning = gateway.SlotActivity.LongRunning(),
         };
     }
 

@@ -102,7 +102,7 @@ public sealed partial class RespConnection
         // ACL rules may have changed since the commands were queued: denied ones answer NOPERM in place, as in Redis
         var denied = DeniedAtExec(commands);
         var allowed = denied is null ? commands : commands.Where((_, i) => denied[i] is null).ToArray();
-        var batch = NewBatch(allowed, transaction: true, watches);
+        var batch = NewBatch(allowed, transaction: true, watches, script: allowed.Any(c => CommandTable.Find(c[0]) is { RunsScript: true }));
         var reply = CallSlot(slot, batch);
         _pending.Add(new Pending(1, denied is null ? reply : ReplyMerger.InsertErrors(reply, denied, _session.Protocol)));
         await DrainAsync();

@@ -29,6 +29,7 @@ public sealed partial class RespConnection
     private readonly List<byte[][]> _batch = [];
     private const int NoBatch = int.MinValue;
     private int _batchSlot = NoBatch;
+    private bool _batchHasScript;
     private readonly TransactionState _transaction = new();
     private PipeReader? _reader;
     /// <summary>A multibulk command whose first arguments arrived in earlier reads (their bytes are released).</summary>
@@ -50,12 +51,18 @@ public sealed partial class RespConnection
         _logger = logger;
         _session = gateway.Clients.Open(socket.RemoteEndPoint, socket.LocalEndPoint, gateway.Acl);
         _session.Kill = Kill;
+        _session.CheckGone = CheckClientGone;
         _session.CheckSubscriptions = CloseIfSubscriptionsDenied;
         _out.ErrorWritten = gateway.CommandStats.ErrorReplied;
     }
 
+    /// <summary>This connection, cluster-wide (the scripts it runs are registered under it).</summary>
+    private string ClientKey => $"{_gateway.NodeId}#{_session.Id}";
+
     private void Kill()
     {
+        // A script of this client that has run past busy-reply-threshold stops: no one waits for its reply.
+        if (_session.Executing) _ = ScriptClientGoneAsync();
         _session.CloseRequested = true;
         try
         {
@@ -64,6 +71,35 @@ public sealed partial class RespConnection
         catch (ObjectDisposedException)
         {
             // already ended
+        }
+    }
+
+    /// <summary>
+    /// The connection reads no requests while its commands run, so a client that disconnects during a long
+    /// script is noticed here, by the gateway's sweep: a socket that is readable with nothing to read has
+    /// been closed by its peer.
+    /// </summary>
+    private void CheckClientGone()
+    {
+        try
+        {
+            if (_socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0) Kill();
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            Kill();
+        }
+    }
+
+    private async Task ScriptClientGoneAsync()
+    {
+        try
+        {
+            await _gateway.Scripts.ClientGone(ClientKey);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug(ex, "Connection {Id}: could not tell the script registry that its client left", _session.Id);
         }
     }
 
@@ -356,7 +392,7 @@ public sealed partial class RespConnection
             Immediate(w => w.WriteError(error));
             return;
         }
-        AddToBatch(slot, args); // slot -1: no keys (EVAL … 0), run by a stateless script worker
+        AddToBatch(slot, args, spec.RunsScript); // slot -1: no keys (EVAL … 0), run by a stateless script worker
 
     }
 
@@ -400,11 +436,12 @@ public sealed partial class RespConnection
             : ReplyMerger.ScatterArrays(keyCount, parts.Select(p => p.Indexes).ToList(), replies);
     }
 
-    private void AddToBatch(int slot, byte[][] args)
+    private void AddToBatch(int slot, byte[][] args, bool script = false)
     {
         if (slot != _batchSlot) FlushBatch();
         _batchSlot = slot;
         _batch.Add(args);
+        _batchHasScript |= script;
     }
 
     private void FlushBatch()
@@ -412,15 +449,20 @@ public sealed partial class RespConnection
         if (_batch.Count == 0) return;
         var commands = _batch.ToArray();
         _batch.Clear();
-        _pending.Add(new Pending(commands.Length, CallSlot(_batchSlot, commands, (byte)_session.Protocol)));
+        _pending.Add(new Pending(commands.Length, CallSlot(_batchSlot, NewBatch(commands, script: _batchHasScript))));
         _batchSlot = NoBatch;
+        _batchHasScript = false;
     }
 
     private Task<byte[]> CallSlot(int slot, byte[][][] commands, byte protocol) => CallSlot(slot, NewBatch(commands));
 
-    /// <summary>A batch for this connection: its protocol, its ACL user (scripts check each call) and who it is (slow log).</summary>
-    private ShardBatch NewBatch(byte[][][] commands, bool transaction = false, WatchedKey[]? watches = null) => new()
+    /// <summary>
+    /// A batch for this connection: its protocol, its ACL user (scripts check each call) and who it is (slow log;
+    /// for a batch with a script, the client the registry stops its script for when it disconnects).
+    /// </summary>
+    private ShardBatch NewBatch(byte[][][] commands, bool transaction = false, WatchedKey[]? watches = null, bool script = false) => new()
     {
+        Client = script ? ClientKey : null,
         Commands = commands,
         Protocol = (byte)_session.Protocol,
         Transaction = transaction,

@@ -8,7 +8,8 @@ namespace OrleansLua.Client.Gateway;
 
 /// <summary>
 /// The RESP listener: accepts TCP connections and runs a <see cref="RespConnection"/> for each.
-/// Enforces maxclients and protected mode at accept, and the idle timeout once a second.
+/// Enforces maxclients and protected mode at accept; once a second closes idle clients and notices
+/// clients that left while their commands run long.
 /// </summary>
 public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logger) : IHostedService
 {
@@ -28,7 +29,7 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
     private Socket? _listener;
     private CancellationTokenSource? _stopping;
     private Task? _acceptLoop;
-    private Timer? _idleSweep;
+    private Timer? _sweep;
     private readonly HashSet<Task> _connections = [];
 
     public int Port => gateway.BoundPort;
@@ -47,7 +48,7 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
         gateway.BoundPort = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _stopping = new CancellationTokenSource();
         _acceptLoop = AcceptLoopAsync(_stopping.Token);
-        _idleSweep = new Timer(_ => CloseIdleClients(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _sweep = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         gateway.Acl.Changed += OnUsersChanged;
         logger.LogInformation("OrleansLua RESP gateway listening on {Address}:{Port}", address, gateway.BoundPort);
         if (!IPAddress.IsLoopback(address) && ProtectedModeApplies)
@@ -115,6 +116,15 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
         }
     }
 
+    /// <summary>Once a second: idle clients, and clients that left while their commands run long.</summary>
+    private void Sweep()
+    {
+        CloseIdleClients();
+        var threshold = TimeSpan.FromMilliseconds(gateway.Settings.BusyReplyThresholdMs);
+        foreach (var session in gateway.Clients.All)
+            if (session.Executing && session.ExecutingFor >= threshold) session.CheckGone?.Invoke();
+    }
+
     /// <summary>timeout: normal clients idle that long are closed; blocked and subscribed clients are not, as in Redis.</summary>
     private void CloseIdleClients()
     {
@@ -145,7 +155,7 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         gateway.Acl.Changed -= OnUsersChanged;
-        if (_idleSweep is not null) await _idleSweep.DisposeAsync();
+        if (_sweep is not null) await _sweep.DisposeAsync();
         _stopping?.Cancel();
         _listener?.Dispose();
         if (_acceptLoop is not null) await _acceptLoop;

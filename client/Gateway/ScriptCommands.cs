@@ -6,7 +6,7 @@ using OrleansLua.Protocol;
 namespace OrleansLua.Client.Gateway;
 
 /// <summary>SCRIPT LOAD / EXISTS / FLUSH / KILL against the cluster-wide script registry.</summary>
-public sealed class ScriptCommands(IGrainFactory grains, SlotRouter router, ClusterStateFollower cluster)
+public sealed class ScriptCommands(IGrainFactory grains, ClusterStateFollower cluster)
 {
     private IScriptRegistryGrain Registry => grains.GetGrain<IScriptRegistryGrain>(0);
 
@@ -38,14 +38,9 @@ public sealed class ScriptCommands(IGrainFactory grains, SlotRouter router, Clus
                 w.WriteOk();
                 break;
             case "script|kill":
-            {
-                bool killed = false;
-                foreach (int slot in await Registry.BusySlots())
-                    killed |= await router.Shard(slot).KillScript();
-                if (killed) w.WriteOk();
+                if (await Registry.KillBusy()) w.WriteOk();
                 else w.WriteError("NOTBUSY No scripts in execution right now.");
                 break;
-            }
         }
     }
 

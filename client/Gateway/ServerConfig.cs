@@ -26,9 +26,9 @@ public sealed class ServerConfig(GatewayOptions options, ClusterStateFollower cl
 
     public void Get(byte[][] args, RespWriter w)
     {
-        var patterns = args.Skip(2).Select(a => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(a).ToLowerInvariant())).ToArray();
+        var patterns = args.Skip(2).ToArray();
         var matches = Fixed.Concat(cluster.Settings.All)
-            .Where(p => patterns.Any(pattern => GlobPattern.IsMatch(pattern, Encoding.UTF8.GetBytes(p.Name))))
+            .Where(p => patterns.Any(pattern => GlobPattern.IsMatch(pattern, Encoding.UTF8.GetBytes(p.Name), noCase: true)))
             .ToList();
         w.WriteMapHeader(matches.Count);
         foreach (var (name, value) in matches)

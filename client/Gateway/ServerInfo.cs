@@ -13,7 +13,7 @@ namespace OrleansLua.Client.Gateway;
 public sealed class ServerInfo(GatewayContext gateway, IGrainFactory grains)
 {
     private static readonly string[] DefaultSections =
-        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace"];
+        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "slots", "keyspace"];
     private static readonly string[] AllSections = [.. DefaultSections[..8], "commandstats", .. DefaultSections[8..]];
 
     public async Task<string> RenderAsync(string[] requested)
@@ -22,7 +22,7 @@ public sealed class ServerInfo(GatewayContext gateway, IGrainFactory grains)
             : requested.Any(s => s is "all" or "everything") ? AllSections
             : requested;
         var wanted = sections.Distinct().ToList();
-        var reports = wanted.Any(s => s is "clients" or "memory" or "stats" or "commandstats" or "errorstats" or "cluster")
+        var reports = wanted.Any(s => s is "clients" or "memory" or "stats" or "commandstats" or "errorstats" or "cluster" or "slots")
             ? await ReportsAsync() : [];
         var text = new StringBuilder();
         foreach (var section in wanted)
@@ -41,6 +41,7 @@ public sealed class ServerInfo(GatewayContext gateway, IGrainFactory grains)
                 "commandstats" => CommandStats(reports),
                 "errorstats" => ErrorStats(reports),
                 "cluster" => await ClusterAsync(reports),
+                "slots" => Slots(reports),
                 "keyspace" => await KeyspaceAsync(),
                 _ => null,
             };
@@ -131,6 +132,16 @@ public sealed class ServerInfo(GatewayContext gateway, IGrainFactory grains)
         return text.ToString();
     }
 
+    /// <summary>Slots stuck in one batch longer than busy-reply-threshold, on every node (OrleansLua's own section).</summary>
+    private static string Slots(List<NodeReport> reports)
+    {
+        var running = reports.SelectMany(r => r.LongRunning).DistinctBy(r => r.Slot).OrderBy(r => r.Slot).ToList();
+        var text = new StringBuilder().Append("slots_running_long:").Append(running.Count).Append("\r\n");
+        foreach (var slot in running)
+            text.Append("slot").Append(slot.Slot).Append(":command=").Append(slot.Command).Append(",running_ms=").Append(slot.Milliseconds).Append("\r\n");
+        return text.ToString();
+    }
+
     private static string Cpu()
     {
         var process = Process.GetCurrentProcess();
@@ -140,7 +151,7 @@ public sealed class ServerInfo(GatewayContext gateway, IGrainFactory grains)
     private async Task<string> KeyspaceAsync()
     {
         var slots = await gateway.Router.ActiveSlotsAsync();
-        var stats = await Task.WhenAll(slots.Select(s => gateway.Router.Shard(s).Stats()));
+        var stats = await Task.WhenAll(slots.Select(s => gateway.Router.FanOutCall(s, "info keyspace", gateway.Router.Read(s, "INFO keyspace", shard => shard.Stats()))));
         long keys = stats.Sum(s => s.Keys), expires = stats.Sum(s => s.Expires);
         return keys == 0 ? "" : $"db0:keys={keys},expires={expires},avg_ttl=0\r\n";
     }

@@ -1,14 +1,39 @@
 using Orleans.Runtime;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.GrainInterfaces.Configuration;
 using OrleansLua.GrainInterfaces.Diagnostics;
 
 namespace OrleansLua.Client.Gateway;
 
 /// <summary>Maps keys to slots and slots to shard grain references; finds the slots that hold data.</summary>
-public sealed class SlotRouter(IGrainFactory grains, GrainCallRetry? retry = null)
+public sealed class SlotRouter(IGrainFactory grains, ServerSettings settings, GrainCallRetry? retry = null)
 {
     public const string CrossSlotError = "CROSSSLOT Keys in request don't hash to the same slot";
+
+    /// <summary>What a fan-out waits for a slot beyond busy-reply-threshold (past it a slot with a running script answers BUSY).</summary>
+    public static readonly TimeSpan FanOutMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a command that visits every slot waits for one of them: a slot that has not answered by
+    /// then is stuck in an earlier request (INFO slots and the log name it), and the command answers
+    /// TRYAGAIN instead of hanging.
+    /// </summary>
+    public TimeSpan FanOutBound => TimeSpan.FromMilliseconds(settings.BusyReplyThresholdMs) + FanOutMargin;
+
+    /// <summary>One slot's part of a fan-out command (retried as its kind allows), bounded by <see cref="FanOutBound"/>.</summary>
+    public async Task<T> FanOutCall<T>(int slot, string command, Task<T> call)
+    {
+        var bound = FanOutBound;
+        try
+        {
+            return await call.WaitAsync(bound);
+        }
+        catch (TimeoutException)
+        {
+            throw new TryAgainException($"slot {slot} did not answer {command.ToUpperInvariant()} within {bound.TotalMilliseconds:0} ms: it is still busy with an earlier request (see INFO slots)");
+        }
+    }
 
     private readonly IShardGrain?[] _shards = new IShardGrain?[HashSlot.Count];
 
@@ -21,6 +46,10 @@ public sealed class SlotRouter(IGrainFactory grains, GrainCallRetry? retry = nul
     internal int GatewayPort { get; set; }
 
     /// <summary>Runs a batch on a slot's shard grain (retried as <see cref="GrainCallRetry"/> allows), traced when a tracer listens.</summary>
+    /// <summary>A read that may be retried, for fan-out commands (SCAN pages, key counts).</summary>
+    public Task<T> Read<T>(int slot, string what, Func<IShardGrain, Task<T>> call) =>
+        Retry.RunAsync((Shard: Shard(slot), Call: call), static s => s.Call(s.Shard), static _ => true, what);
+
     public Task<byte[]> Execute(int slot, ShardBatch batch) =>
         OrleansLuaTelemetry.GatewaySource.HasListeners()
             ? ShardCallTracing.Run((Router: this, Slot: slot, Batch: batch), static s => s.Router.ExecuteUntraced(s.Slot, s.Batch), slot, batch, GatewayPort)

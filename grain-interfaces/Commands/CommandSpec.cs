@@ -103,6 +103,8 @@ public sealed class CommandSpec
     /// <summary>Lower-case full name; subcommands are "container|sub".</summary>
     public string FullName => Name;
     public bool IsSubcommand => Name.Contains('|');
+    /// <summary>EVAL, EVALSHA and their _RO forms: run by the Lua engine in the slot of their keys.</summary>
+    public bool RunsScript => Group == "scripting" && Routing == CommandRouting.Slot;
 
     public bool Has(CommandFlags flag) => (Flags & flag) != 0;
 

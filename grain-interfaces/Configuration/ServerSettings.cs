@@ -34,7 +34,7 @@ public sealed class ServerSettings
         // ms after which commands for a slot running a script answer BUSY
         new(BusyReplyThreshold, SettingKind.Integer, "5000"),
         // ms after which a script is killed without being asked; 0 = never (Redis has no such limit)
-        new(ScriptHardTimeLimit, SettingKind.Integer, "0"),
+        new(ScriptHardTimeLimit, SettingKind.Integer, "300000"),
         // bytes a script run may allocate in its Lua state; 0 = unlimited
         new(ScriptMemoryLimit, SettingKind.Memory, (64 * Mb).ToString(CultureInfo.InvariantCulture)),
         new(SlowlogLogSlowerThan, SettingKind.Integer, "10000", Min: -1),

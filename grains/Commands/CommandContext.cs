@@ -19,6 +19,9 @@ public sealed class CommandContext(KeyspaceStore keys, IReplyWriter reply)
     /// <summary>The command was called by a Lua script (redis.call), which can never wait.</summary>
     public bool InScript { get; set; }
 
+    /// <summary>The batch's client (<see cref="GrainInterfaces.ShardBatch.Client"/>): a script is registered under it.</summary>
+    public string? Client { get; set; }
+
     /// <summary>
     /// Reads a collection key: true with null when missing, true with the value when it holds a
     /// <typeparamref name="T"/>, false (WRONGTYPE already replied) when it holds another type.

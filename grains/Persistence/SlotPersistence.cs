@@ -140,7 +140,7 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Fun
             var spec = CommandTable.Find(args[0]);
             if (spec is null) continue;
             if (spec.Flags.HasFlag(CommandFlags.Write)) return true;
-            if (ScriptHost.IsScriptCommand(spec) && !spec.Flags.HasFlag(CommandFlags.ReadOnly)) return true;
+            if (spec.RunsScript && !spec.Flags.HasFlag(CommandFlags.ReadOnly)) return true;
         }
         return false;
     }

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.GrainInterfaces.Configuration;
 using OrleansLua.GrainInterfaces.Security;
 using OrleansLua.Grains.Commands;
 using OrleansLua.Protocol;
@@ -16,7 +17,7 @@ namespace OrleansLua.Grains.Scripting;
 /// state runs on one thread from start to end of a script.
 /// </summary>
 internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, int slot, ScriptInfo script, bool readOnly,
-    long hardTimeLimitMs, ILogger logger)
+    ServerSettings settings, ILogger logger)
 {
     public const string KilledError = "ERR Script killed by user with SCRIPT KILL...";
 
@@ -27,8 +28,15 @@ internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, 
     private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
     private volatile bool _killed;
 
+    private readonly long _hardTimeLimitMs = settings.ScriptHardTimeLimitMs;
+
     public LuaEngine Engine { get; } = engine;
+    /// <summary>How the registry names this run to SCRIPT KILL (random: unique across silos).</summary>
+    public long Id { get; } = Random.Shared.NextInt64();
+    /// <summary>The slot whose keys it may touch; -1 for a keyless script.</summary>
     public int Slot { get; } = slot;
+    /// <summary>The client that waits for the reply (null: not known).</summary>
+    public string? Client { get; } = context.Client;
     /// <summary>The protocol the script chose with redis.setresp: how replies reach it as Lua values.</summary>
     public Protocol.RespProtocol Resp { get; set; } = Protocol.RespProtocol.Resp2;
     public TimeSpan Elapsed => System.Diagnostics.Stopwatch.GetElapsedTime(_started);
@@ -48,8 +56,9 @@ internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, 
     public string? StopReason()
     {
         if (_killed) return KilledError;
-        if (hardTimeLimitMs > 0 && Elapsed.TotalMilliseconds > hardTimeLimitMs)
-            return $"ERR Script killed after running longer than script-hard-time-limit ({hardTimeLimitMs} ms)";
+        var elapsed = Elapsed.TotalMilliseconds;
+        if (_hardTimeLimitMs > 0 && elapsed > _hardTimeLimitMs)
+            return $"ERR Script killed after running longer than script-hard-time-limit ({_hardTimeLimitMs} ms)";
         return null;
     }
 

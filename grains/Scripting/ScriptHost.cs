@@ -16,7 +16,7 @@ namespace OrleansLua.Grains.Scripting;
 /// <see cref="IScriptRegistryGrain"/>, and the registry of running scripts that SCRIPT KILL and the
 /// BUSY logic consult. Shard grains run EVAL/EVALSHA through it.
 /// </summary>
-public sealed class ScriptHost : IDisposable
+public sealed class ScriptHost : IScriptHostObserver, IDisposable
 {
     public const string NoScriptError = "NOSCRIPT No matching script. Please use EVAL.";
     public const string BusyError = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
@@ -30,6 +30,11 @@ public sealed class ScriptHost : IDisposable
     private readonly ILogger<ScriptHost> _logger;
     private readonly OrleansLuaTelemetry _telemetry;
     private readonly Timer _busySweep;
+    /// <summary>
+    /// This host as the registry reaches it, created on first use once the silo runs (on a pool thread:
+    /// Orleans refuses to create an object reference from a grain's turn, where the first BUSY reports).
+    /// </summary>
+    private readonly Lazy<Task<IScriptHostObserver>> _observer;
 
     public ScriptHost(IGrainFactory grains, ClusterStateFollower cluster, OrleansLuaTelemetry telemetry, ILogger<ScriptHost> logger)
     {
@@ -41,22 +46,23 @@ public sealed class ScriptHost : IDisposable
         telemetry.ObserveScripts(() => _running.Count, CountBusy);
         // SCRIPT FLUSH anywhere in the cluster: compiled functions are dropped as engines are rented
         cluster.ScriptEpochChanged += _cache.Clear;
+        _observer = new(() => Task.Run(() => grains.CreateObjectReference<IScriptHostObserver>(this)));
         _busySweep = new Timer(_ => ReportBusyScripts(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
     }
 
     public ServerSettings Settings => _settings;
     internal int EvaluatedScriptsCached => _cache.EvaluatedCount;
+    /// <summary>Scripts running on this silo now, keyed and keyless.</summary>
+    internal int RunningScripts => _running.Count;
 
     private IScriptRegistryGrain Registry => _grains.GetGrain<IScriptRegistryGrain>(0);
 
     public static string Sha1Of(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA1.HashData(body));
 
-    public static bool IsScriptCommand(CommandSpec spec) => spec.Name is "eval" or "evalsha" or "eval_ro" or "evalsha_ro";
-
     public static bool ContainsScript(byte[][][] commands)
     {
         foreach (var args in commands)
-            if (args[0].Length >= 4 && (args[0][0] | 0x20) == 'e' && CommandTable.Find(args[0]) is { } spec && IsScriptCommand(spec)) return true;
+            if (args[0].Length >= 4 && (args[0][0] | 0x20) == 'e' && CommandTable.Find(args[0]) is { RunsScript: true }) return true;
         return false;
     }
 
@@ -73,7 +79,7 @@ public sealed class ScriptHost : IDisposable
         foreach (var args in commands)
         {
             var spec = CommandTable.Find(args[0]);
-            if (spec is null || !IsScriptCommand(spec) || args.Length < 3) continue;
+            if (spec is not { RunsScript: true } || args.Length < 3) continue;
             if (IsBySha(args))
             {
                 var sha = ShaArgument(args[1]);
@@ -95,7 +101,7 @@ public sealed class ScriptHost : IDisposable
         {
             if (args.Length < 3 || args[0].Length < 4 || (args[0][0] | 0x20) != 'e') continue;
             var spec = CommandTable.Find(args[0]);
-            if (spec is null || !IsScriptCommand(spec)) continue;
+            if (spec is not { RunsScript: true }) continue;
             if (!_cache.Contains(IsBySha(args) ? ShaArgument(args[1]) : Sha1Of(args[1]))) return true;
         }
         return false;
@@ -120,34 +126,33 @@ public sealed class ScriptHost : IDisposable
         }
     }
 
-    /// <summary>SCRIPT KILL for a slot: true if a script was running there.</summary>
-    public bool Kill(int slot)
+    /// <summary>SCRIPT KILL, through the registry: stops the script with this id if it still runs here.</summary>
+    public Task<bool> Kill(long scriptId)
     {
-        bool killed = false;
         foreach (var execution in _running.Keys)
         {
-            if (execution.Slot != slot) continue;
+            if (execution.Id != scriptId) continue;
             execution.Kill();
-            killed = true;
+            return Task.FromResult(true);
         }
-        return killed;
+        return Task.FromResult(false);
     }
 
     /// <summary>A script of this slot has run past busy-reply-threshold: make sure SCRIPT KILL can find it.</summary>
     internal async Task EnsureBusyReportedAsync(int slot)
     {
         foreach (var execution in _running.Keys)
-            if (execution.Slot == slot && execution.MarkReported()) await Registry.MarkBusy(slot);
+            if (execution.Slot == slot && execution.MarkReported() && await Registry.MarkBusy(await DescribeAsync(execution))) execution.Kill();
     }
 
-    /// <summary>Every 100 ms: scripts past busy-reply-threshold are reported, so SCRIPT KILL from any gateway finds them.</summary>
+    /// <summary>Every 100 ms: scripts past busy-reply-threshold, keyed or keyless, are reported, so SCRIPT KILL from any gateway finds them.</summary>
     private void ReportBusyScripts()
     {
         if (_running.IsEmpty) return;
         long threshold = _settings.BusyReplyThresholdMs;
         foreach (var execution in _running.Keys)
         {
-            if (execution.Slot < 0 || execution.Elapsed.TotalMilliseconds < threshold || !execution.MarkReported()) continue;
+            if (execution.Elapsed.TotalMilliseconds < threshold || !execution.MarkReported()) continue;
             _ = ReportBusyAsync(execution);
         }
     }
@@ -164,10 +169,20 @@ public sealed class ScriptHost : IDisposable
 
     private async Task ReportBusyAsync(ScriptExecution execution)
     {
-        await Registry.MarkBusy(execution.Slot);
-        // The script may have ended while we reported it: take the mark back.
-        if (!_running.ContainsKey(execution)) await Registry.UnmarkBusy(execution.Slot);
+        try
+        {
+            if (await Registry.MarkBusy(await DescribeAsync(execution))) execution.Kill(); // its client has left
+            // The script may have ended while we reported it: take the mark back.
+            if (!_running.ContainsKey(execution)) await Registry.UnmarkBusy(execution.Id);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning("Busy script {Id} (slot {Slot}) could not be reported to the registry: {Message}", execution.Id, execution.Slot, ex.Message);
+        }
     }
+
+    private async Task<BusyScript> DescribeAsync(ScriptExecution execution) =>
+        new(execution.Id, execution.Slot, await _observer.Value, execution.Client);
 
     /// <summary>
     /// Runs EVAL/EVALSHA(_RO) on a slot's keyspace (slot -1: a keyless script), all or nothing:
@@ -215,7 +230,7 @@ public sealed class ScriptHost : IDisposable
         var keys = context.Keys;
         long memoryLimit = _settings.ScriptMemoryLimitBytes;
         var execution = new ScriptExecution(engine, context, slot, info, spec.Name.EndsWith("_ro", StringComparison.Ordinal),
-            _settings.ScriptHardTimeLimitMs, _logger);
+            _settings, _logger);
         _running[execution] = true;
         string outcome = OrleansLuaTelemetry.ScriptOutcome.Error;
         try
@@ -269,7 +284,7 @@ public sealed class ScriptHost : IDisposable
             engine.SetTop(top);
             _pool.Return(engine);
             _running.TryRemove(execution, out _);
-            if (execution.Reported) _ = Registry.UnmarkBusy(slot);
+            if (execution.Reported) _ = Registry.UnmarkBusy(execution.Id);
             Record(execution, outcome);
         }
     }

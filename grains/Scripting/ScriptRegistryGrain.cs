@@ -8,6 +8,7 @@ namespace OrleansLua.Grains.Scripting;
 /// The cluster-wide control state of scripting: script bodies by SHA1 and the slots whose script is
 /// busy. Scripts persist with the slots' storage (so EVALSHA works after the whole cluster restarts);
 /// busy slots do not. Scripts registered by EVAL are kept first in, first out (SCRIPT LOADed ones stay).
+/// Busy scripts are listed here by the silo that runs them, so SCRIPT KILL reaches any of them, keyed or keyless.
 /// SCRIPT FLUSH's epoch, which silos follow, is kept by <see cref="Cluster.ClusterConfigGrain"/>.
 /// </summary>
 [KeepAlive]
@@ -19,7 +20,12 @@ public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILo
     private readonly Dictionary<string, byte[]> _loaded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _evaluated = new(StringComparer.Ordinal);
     private readonly Queue<string> _evaluatedOrder = new();
-    private readonly HashSet<int> _busySlots = [];
+    private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>How long a client that left is remembered, for a script of it that is reported busy later.</summary>
+    private static readonly TimeSpan GoneClientMemory = TimeSpan.FromMinutes(1);
+
+    private readonly Dictionary<long, BusyScript> _busy = [];
+    private readonly Dictionary<string, DateTime> _goneClients = new(StringComparer.Ordinal);
 
     private ISlotStore? Store => storage.Store;
 
@@ -80,17 +86,54 @@ public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILo
         _evaluatedOrder.Clear();
     }
 
-    public Task MarkBusy(int slot)
+    public Task<bool> MarkBusy(BusyScript script)
     {
-        _busySlots.Add(slot);
+        _busy[script.Id] = script;
+        return Task.FromResult(script.Client is not null && _goneClients.Remove(script.Client));
+    }
+
+    /// <summary>
+    /// A script whose client left stops once it is past busy-reply-threshold (no one waits for its reply, and
+    /// its slot answers BUSY to everyone else). Not yet reported busy: remembered until it is.
+    /// </summary>
+    public async Task ClientGone(string client)
+    {
+        var now = DateTime.UtcNow;
+        foreach (var stale in _goneClients.Where(c => now - c.Value > GoneClientMemory).Select(c => c.Key).ToList()) _goneClients.Remove(stale);
+        var scripts = _busy.Values.Where(s => s.Client == client).ToList();
+        if (scripts.Count == 0)
+        {
+            _goneClients[client] = now;
+            return;
+        }
+        foreach (var script in scripts) await KillAsync(script);
+    }
+
+    public Task UnmarkBusy(long scriptId)
+    {
+        _busy.Remove(scriptId);
         return Task.CompletedTask;
     }
 
-    public Task UnmarkBusy(int slot)
+    public async Task<bool> KillBusy()
     {
-        _busySlots.Remove(slot);
-        return Task.CompletedTask;
+        bool killed = false;
+        foreach (var script in _busy.Values.ToList()) killed |= await KillAsync(script);
+        return killed;
     }
 
-    public Task<int[]> BusySlots() => Task.FromResult(_busySlots.ToArray());
+    /// <summary>A silo that does not answer (it died with its scripts) is forgotten.</summary>
+    private async Task<bool> KillAsync(BusyScript script)
+    {
+        try
+        {
+            return await script.Host.Kill(script.Id).WaitAsync(KillTimeout);
+        }
+        catch (Exception ex)
+        {
+            logger.LogInformation("Busy script {Id} (slot {Slot}) could not be reached: {Message}", script.Id, script.Slot, ex.Message);
+            _busy.Remove(script.Id);
+            return false;
+        }
+    }
 }

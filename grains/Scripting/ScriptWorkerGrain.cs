@@ -10,7 +10,9 @@ namespace OrleansLua.Grains.Scripting;
 
 /// <summary>
 /// Runs scripts that declare no keys (EVAL … 0). A stateless worker: any silo, many at once, no
-/// keyspace — such a script may call keyless commands only; any key access is refused.
+/// keyspace — such a script may call keyless commands only; any key access is refused. Its runs are
+/// registered with the silo's <see cref="ScriptHost"/> like a slot's, so SCRIPT KILL, the time limits
+/// and a client that disconnects stop them too.
 /// </summary>
 [StatelessWorker]
 public sealed class ScriptWorkerGrain(ScriptHost scripts, CommandStats stats, AccessControl acl) : Grain, IScriptWorkerGrain
@@ -19,6 +21,7 @@ public sealed class ScriptWorkerGrain(ScriptHost scripts, CommandStats stats, Ac
 
     public async Task<byte[]> Execute(ShardBatch batch)
     {
+        _context.Client = batch.Client;
         if (scripts.NeedsPreparation(batch.Commands)) await scripts.PrepareAsync(batch.Commands);
         var writer = new RespWriter((RespProtocol)batch.Protocol) { ErrorWritten = stats.ErrorReplied };
         _context.User = batch.User is null ? null : acl.Find(batch.User) ?? AclUser.Nobody;
@@ -28,7 +31,7 @@ public sealed class ScriptWorkerGrain(ScriptHost scripts, CommandStats stats, Ac
             _context.Now = UnixTime.NowMilliseconds();
             var spec = GrainInterfaces.Commands.CommandTable.Resolve(args, out var error);
             if (spec is null) writer.WriteError(error!);
-            else if (!ScriptHost.IsScriptCommand(spec)) writer.WriteError($"ERR '{spec.Name}' needs a key");
+            else if (!spec.RunsScript) writer.WriteError($"ERR '{spec.Name}' needs a key");
             else
             {
                 int mark = writer.Length;

@@ -17,6 +17,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     public int[] Ports { get; private set; } = [];
     public int Port => Ports[0];
 
+    /// <summary>A silo-level service of every silo (they run in this process, each with its own container).</summary>
+    public IEnumerable<T> SiloServices<T>() where T : notnull =>
+        Cluster.Silos.Select(s => ((InProcessSiloHandle)s).SiloHost.Services.GetRequiredService<T>());
+
     public async Task InitializeAsync() => (Cluster, Ports) = await DeployAsync<GatewaySiloConfigurator>();
 
     /// <summary>Starts two in-process silos configured by <typeparamref name="TConfigurator"/>; returns them with their gateways' ports.</summary>

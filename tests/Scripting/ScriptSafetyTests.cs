@@ -29,7 +29,7 @@ public class ScriptSafetyTests(ClusterFixture fixture)
 
         public void Dispose()
         {
-            _c.Call("CONFIG", "SET", "busy-reply-threshold", "5000", "script-hard-time-limit", "0", "script-memory-limit", "64mb");
+            _c.Call("CONFIG", "SET", "busy-reply-threshold", "5000", "script-hard-time-limit", "300000", "script-memory-limit", "64mb");
             _c.Dispose();
         }
     }
@@ -279,5 +279,67 @@ public class ScriptSafetyTests(ClusterFixture fixture)
         Assert.True(cache.TryGet(first.Sha, out _));
         Assert.False(cache.TryGet(OrleansLua.Grains.Scripting.ScriptInfo.Parse("return 1"u8.ToArray()).Sha, out _));
         Assert.True(cache.TryGet(loaded.Sha, out _));
+    }
+
+    /// <summary>Scripts running on the silos now, keyed and keyless (0 once every run has ended).</summary>
+    private void WaitUntilNoScriptRuns(TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        int running;
+        while ((running = fixture.SiloServices<OrleansLua.Grains.Scripting.ScriptHost>().Sum(h => h.RunningScripts)) > 0 && DateTime.UtcNow < deadline)
+            Thread.Sleep(50);
+        Assert.Equal(0, running);
+    }
+
+    [Theory]
+    [InlineData("while true do end")]
+    [InlineData("local f = function() while 1 do redis.call('ping') end end while 1 do pcall(f) end")]
+    public void A_keyless_script_past_the_threshold_is_stopped_by_SCRIPT_KILL_from_any_gateway(string script)
+    {
+        using var config = new Config(fixture.Port, "busy-reply-threshold", "200");
+        using var runner = new RawRespClient(fixture.Port);
+        using var killer = new RawRespClient(fixture.Ports[1]);
+        runner.SendRaw(RawRespClient.Encode("EVAL", script, "0"));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string reply;
+        do reply = killer.Call("SCRIPT", "KILL"); while (reply != "+OK\r\n" && DateTime.UtcNow < deadline);
+        Assert.Equal("+OK\r\n", reply);
+        Assert.Equal($"-ERR Script killed by user with SCRIPT KILL... script: {Sha(script)}, on @user_script:1.\r\n", runner.ReadReply());
+        WaitUntilNoScriptRuns(TimeSpan.FromSeconds(5));
+        Assert.Equal("-NOTBUSY No scripts in execution right now.\r\n", killer.Call("SCRIPT", "KILL"));
+        Assert.Equal("+PONG\r\n", runner.Call("PING"));
+    }
+
+    [Fact]
+    public void A_script_whose_client_disconnects_stops_once_past_the_threshold_and_rolls_back()
+    {
+        using var config = new Config(fixture.Port, "busy-reply-threshold", "300");
+        var k = Tag() + "k";
+        using var other = new RawRespClient(fixture.Port);
+        Assert.Equal("+OK\r\n", other.Call("SET", k, "before"));
+        string[][] runs =
+        [
+            ["EVAL", "while true do end", "0"],
+            ["EVAL", "local f = function() while 1 do redis.call('ping') end end while 1 do pcall(f) end", "0"],
+            ["EVAL", "redis.call('SET', KEYS[1], 'during') while true do end", "1", k],
+        ];
+        foreach (var run in runs)
+        {
+            var runner = new RawRespClient(fixture.Ports[1]);
+            runner.SendRaw(RawRespClient.Encode(run));
+            Thread.Sleep(100);
+            runner.Dispose();
+            // noticed by the gateway's once-a-second sweep, then stopped at the script's next hook
+            WaitUntilNoScriptRuns(TimeSpan.FromSeconds(10));
+        }
+        Assert.Equal("$6\r\nbefore\r\n", other.Call("GET", k));
+        Assert.Equal("-NOTBUSY No scripts in execution right now.\r\n", other.Call("SCRIPT", "KILL"));
+    }
+
+    [Fact]
+    public void The_hard_time_limit_defaults_to_five_minutes_below_the_grain_call_timeout()
+    {
+        using var c = new RawRespClient(fixture.Port);
+        Assert.Equal("*2\r\n$22\r\nscript-hard-time-limit\r\n$6\r\n300000\r\n", c.Call("CONFIG", "GET", "script-hard-time-limit"));
     }
 }

@@ -73,11 +73,12 @@ public class LimitTests(SecureClusterFixture fixture)
     {
         WithConfig("timeout", "1", "0", admin =>
         {
-            using var idle = fixture.Admin(1);
             using var blocked = fixture.Admin(1);
             using var subscriber = fixture.Admin(1);
             Assert.StartsWith("*3\r\n", subscriber.Call("SUBSCRIBE", "idle-test"));
             blocked.SendRaw(RawRespClient.Encode("BLPOP", "{idle}list", "4"));
+            // idle time counts from a client's last reply: the clock starts right after the idle client's (AUTH)
+            using var idle = fixture.Admin(1);
             var clock = Stopwatch.StartNew();
             Assert.True(idle.IsClosedByServer());
             Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 3.5);

@@ -16,7 +16,7 @@ public class CommandTableTests
             .SelectMany(c => c.Subcommands.Count > 0 ? c.Subcommands : [c])
             .Where(c => c.Routing != CommandRouting.Connection)
             .Where(c => CommandHandlers.For(c) is null && !CommandHandlers.GatewayMerged.Contains(c.Name))
-            .Where(c => !OrleansLua.Grains.Scripting.ScriptHost.IsScriptCommand(c))
+            .Where(c => !c.RunsScript)
             .Select(c => c.Name)
             .ToList();
         Assert.Empty(missing);
