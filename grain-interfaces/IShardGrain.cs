@@ -33,6 +33,9 @@ public interface IShardGrain : IGrainWithIntegerKey
 
     /// <summary>Key and TTL counts for INFO keyspace.</summary>
     Task<SlotStats> Stats();
+
+    /// <summary>The silo that hosts this slot's activation now: a moving slot answers from its new owner once it arrived.</summary>
+    Task<SiloAddress> Host();
 }
 
 [GenerateSerializer, Immutable]

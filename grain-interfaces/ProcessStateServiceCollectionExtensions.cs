@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansLua.GrainInterfaces.Cluster;
 using OrleansLua.GrainInterfaces.Configuration;
 using OrleansLua.GrainInterfaces.Diagnostics;
 using OrleansLua.GrainInterfaces.Security;
@@ -22,6 +23,7 @@ public static class ProcessStateServiceCollectionExtensions
         services.TryAddSingleton<SlowLog>();
         services.TryAddSingleton<OrleansLuaTelemetry>();
         services.TryAddSingleton<SlotActivity>();
+        services.TryAddSingleton<SlotMapFollower>();
         return services;
     }
 }

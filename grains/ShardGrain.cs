@@ -6,6 +6,7 @@ using OrleansLua.GrainInterfaces.Commands;
 using OrleansLua.GrainInterfaces.Diagnostics;
 using OrleansLua.GrainInterfaces.Security;
 using OrleansLua.Grains.Blocking;
+using OrleansLua.Grains.Cluster;
 using OrleansLua.Grains.Commands;
 using OrleansLua.Grains.Keyspace;
 using OrleansLua.Grains.Persistence;
@@ -21,12 +22,12 @@ namespace OrleansLua.Grains;
 /// the grain awaits it, so the grain stays reachable — later calls wait for the script, or answer
 /// BUSY once it has run past busy-reply-threshold, and SCRIPT KILL reaches it. The grain is
 /// reentrant only for that reason: nothing touches the keyspace while a script batch runs.
-/// Hash-based placement spreads the 16384 slots evenly over silos; KeepAlive keeps an idle slot's
-/// in-memory keys from being collected.
+/// It is placed on the slot's owner in the slot map and migrates, with its state, when the owner
+/// changes; KeepAlive keeps an idle slot's in-memory keys from being collected.
 /// </summary>
 [Reentrant]
 [KeepAlive]
-[HashBasedPlacement]
+[SlotOwnerPlacement]
 [GrainType(ShardGrainType.Name)]
 public sealed partial class ShardGrain : Grain, IShardGrain
 {
@@ -76,7 +77,7 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _slot = (int)this.GetPrimaryKeyLong();
-        await _persistence.LoadAsync(_slot, cancellationToken);
+        if (!await AdoptHandedOverAsync(cancellationToken)) await _persistence.LoadAsync(_slot, cancellationToken);
         _live.Activated(_slot, _keys);
         EnsureExpiryTimer();
     }

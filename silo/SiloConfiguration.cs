@@ -12,6 +12,9 @@ using OrleansLua.Silo.Hosting;
 using OrleansLua.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansLua.Silo.Clustering;
+using OrleansLua.Silo.Slots;
+using OrleansLua.Grains.Cluster;
+using Microsoft.Extensions.Hosting;
 
 namespace OrleansLua.Silo;
 
@@ -20,6 +23,12 @@ public static class SiloConfiguration
 {
     /// <summary>How long a silo-side caller waits for a grain call: as long as a standalone gateway does.</summary>
     public static readonly TimeSpan ScriptCallTimeout = StandaloneGateway.ScriptCallTimeout;
+
+    /// <summary>The largest message between silos: a slot whose keys exceed it cannot migrate live (docs/cluster.md).</summary>
+    public const int MaxSlotMessageBytes = 1 << 30;
+
+    /// <summary>Moving slots away (<see cref="SlotMover.LeaveBudget"/>) plus storing and stopping.</summary>
+    public static readonly TimeSpan ShutdownTimeout = SlotMover.LeaveBudget + TimeSpan.FromSeconds(30);
 
     /// <summary>The standalone gateway's switches (RESP and clustering) plus the silo's own.</summary>
     public static readonly Dictionary<string, string> SwitchMappings = new(StandaloneGateway.SwitchMappings)
@@ -83,8 +92,25 @@ public static class SiloConfiguration
     public static ISiloBuilder AddOrleansLua(this ISiloBuilder silo, IConfiguration? configuration = null,
         Action<GatewayOptions>? configureGateway = null)
     {
-        // A script may run for minutes (until SCRIPT KILL); its caller waits, as a Redis client would.
-        silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = ScriptCallTimeout);
+        silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o =>
+        {
+            // A script may run for minutes (until SCRIPT KILL); its caller waits, as a Redis client would.
+            o.ResponseTimeout = ScriptCallTimeout;
+            // A migrating slot ships all its keys in one message.
+            o.MaxMessageBodySize = MaxSlotMessageBytes;
+        });
+        // Slots are placed on their owner in the slot map, and move (with their keys) when it changes.
+        silo.AddPlacementDirector<SlotOwnerPlacement, SlotOwnerPlacementDirector>();
+        // The default (DHT) directory deactivates every activation whose registration lived on a silo that
+        // leaves, even gracefully: a third of all slots, keys and all, when one of three silos stops. The
+        // distributed directory hands its ranges over and recovers them from the live activations instead.
+#pragma warning disable ORLEANSEXP003 // experimental in Orleans 10
+        silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
+        silo.Services.AddSingleton<SlotMover>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SlotMover>());
+        // A graceful stop first moves the silo's slots away (SlotMover.LeaveBudget), then stores and stops.
+        silo.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         var storage = StorageFrom(configuration);
         silo.Services.AddOrleansLuaGrains(storage);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StorageLifecycle>();
@@ -93,6 +119,7 @@ public static class SiloConfiguration
         silo.Services.AddRespGateway(configuration, gateway =>
         {
             gateway.AppendOnly = storage.Kind != StorageKind.Memory;
+            gateway.JoinsSlotMap = true;
             gateway.AppendFsync = storage.AppendFsync.ToString().ToLowerInvariant();
             configureGateway?.Invoke(gateway);
         });

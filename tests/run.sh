@@ -16,9 +16,10 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-# Node.js clients (BullMQ on ioredis) for the client-compatibility tests
+# Node.js clients (BullMQ on ioredis, ioredis and node-redis cluster clients) for the client-compatibility tests
 # (npm install, not npm ci: the lock file leaves out other platforms' optional packages)
-[ -d tests/node-clients/node_modules/bullmq ] || npm install --prefix tests/node-clients --no-audit --no-fund --no-save --loglevel=error
+[ -d tests/node-clients/node_modules/bullmq ] && [ -d tests/node-clients/node_modules/redis ] ||
+  npm install --prefix tests/node-clients --no-audit --no-fund --no-save --loglevel=error
 
 dotnet build OrleansLua.sln -c Release -warnaserror -nologo -v q
 dotnet test OrleansLua.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"

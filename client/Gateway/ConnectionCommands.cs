@@ -24,9 +24,11 @@ public sealed class ConnectionCommands
         _config = new ServerConfig(gateway.Options, gateway.Cluster);
         _slowLog = new SlowLogCommands(gateway, _info);
         Acl = new AclCommands(gateway);
+        Cluster = new ClusterCommands(gateway);
     }
 
     public AclCommands Acl { get; }
+    public ClusterCommands Cluster { get; }
 
     public async Task ExecuteAsync(CommandSpec spec, byte[][] args, ClientSession session, RespWriter w)
     {
@@ -64,6 +66,7 @@ public sealed class ConnectionCommands
                 break;
             case "readonly":
             case "readwrite":
+            case "asking": // there are no replicas, and a moving slot is served by its new owner throughout (never -ASK)
                 w.WriteOk();
                 break;
             case "time":
@@ -101,15 +104,10 @@ public sealed class ConnectionCommands
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
                 w.WriteOk();
                 break;
-            case "cluster|keyslot":
-                w.WriteInteger(HashSlot.Of(args[2]));
-                break;
-            case "cluster|info":
-                w.WriteVerbatim(await _info.ClusterInfoAsync());
-                break;
             default:
                 if (spec.Name.StartsWith("acl|", StringComparison.Ordinal) && spec.Name != "acl|help") await Acl.ExecuteAsync(spec, args, session, w);
                 else if (spec.Name.StartsWith("client|", StringComparison.Ordinal)) ClientCommand(spec, args, session, w);
+                else if (spec.Name.StartsWith("cluster|", StringComparison.Ordinal) && spec.Name != "cluster|help") await Cluster.ExecuteAsync(spec, args, w);
                 else if (spec.Name.StartsWith("command", StringComparison.Ordinal)) CommandIntrospection.Execute(spec, args, w);
                 else if (spec.Name.EndsWith("|help", StringComparison.Ordinal)) WriteHelp(spec, w);
                 else w.WriteError($"ERR unknown command '{spec.Name}'");
@@ -178,7 +176,7 @@ public sealed class ConnectionCommands
         w.WriteBulkString("version"); w.WriteBulkString(RedisVersion);
         w.WriteBulkString("proto"); w.WriteInteger((int)protocol);
         w.WriteBulkString("id"); w.WriteInteger(session.Id);
-        w.WriteBulkString("mode"); w.WriteBulkString("standalone");
+        w.WriteBulkString("mode"); w.WriteBulkString("cluster");
         w.WriteBulkString("role"); w.WriteBulkString("master");
         w.WriteBulkString("modules"); w.WriteArrayHeader(0);
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Cluster;
 using OrleansLua.GrainInterfaces.Configuration;
 using OrleansLua.GrainInterfaces.Diagnostics;
 using OrleansLua.GrainInterfaces.Security;
@@ -12,8 +13,10 @@ public sealed class GatewayContext
 {
     public GatewayContext(IGrainFactory grains, IOptions<GatewayOptions> options, ClientRegistry clients, ServerStats stats,
         ClusterStateFollower cluster, CommandStats commandStats, SlowLog slowLog, OrleansLuaTelemetry telemetry, SlotActivity slotActivity,
-        ILogger<GrainCallRetry>? retryLogger = null)
+        SlotMapFollower slotMap, ILogger<GrainCallRetry>? retryLogger = null)
     {
+        SlotMap = slotMap;
+        Telemetry = telemetry;
         SlotActivity = slotActivity;
         _grains = grains;
         Options = options.Value;
@@ -22,7 +25,7 @@ public sealed class GatewayContext
         Cluster = cluster;
         CommandStats = commandStats;
         SlowLog = slowLog;
-        Router = new SlotRouter(grains, cluster.Settings, new GrainCallRetry(retryLogger));
+        Router = new SlotRouter(grains, cluster.Settings, slotMap, new GrainCallRetry(retryLogger));
         FanOut = new FanOutCommands(Router);
         Connection = new ConnectionCommands(this, grains);
         Blocked = new BlockedClients(grains);
@@ -41,6 +44,9 @@ public sealed class GatewayContext
     public AccessControl Acl => Cluster.Acl;
     public CommandStats CommandStats { get; }
     public SlowLog SlowLog { get; }
+    public OrleansLuaTelemetry Telemetry { get; }
+    /// <summary>The cluster's slot map as this process knows it (routing, CLUSTER commands).</summary>
+    public SlotMapFollower SlotMap { get; }
     /// <summary>What this process's slots run now (empty in a standalone gateway, which hosts none).</summary>
     public SlotActivity SlotActivity { get; }
     public AclLog AclLog { get; } = new();
@@ -54,7 +60,42 @@ public sealed class GatewayContext
     /// <summary>This node's name in the cluster's node list (unique per process start).</summary>
     public string NodeId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     /// <summary>The port the listener actually bound (differs from the option when it was 0).</summary>
-    public int BoundPort { get => Router.GatewayPort; internal set => Router.GatewayPort = value; }
+    public int BoundPort
+    {
+        get => Router.GatewayPort;
+        internal set
+        {
+            Router.GatewayPort = value;
+            _listening.TrySetResult();
+        }
+    }
+
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the gateway listens (a silo joins the slot map only then).</summary>
+    public Task Listening => _listening.Task;
+
+    private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>This silo's node is in the slot map (see <see cref="GatewayOptions.JoinsSlotMap"/>).</summary>
+    public Task Joined => _joined.Task;
+
+    public void MarkJoined() => _joined.TrySetResult();
+
+    /// <summary>Set when this silo leaves the slot map on a graceful stop: the gateway serves until it completes.</summary>
+    public Task? Leaving { get; set; }
+
+    /// <summary>
+    /// The endpoint cluster clients are told to use for this node: --announce-ip, else the bind address unless it is
+    /// a wildcard, else <paramref name="advertised"/> (the silo's address); --announce-port, else the bound port.
+    /// </summary>
+    public (string Ip, int Port, string Hostname) Announcement(System.Net.IPAddress advertised)
+    {
+        var ip = Options.AnnounceIp is { Length: > 0 } announced ? announced
+            : Options.Bind is "*" or "0.0.0.0" or "::" ? advertised.ToString()
+            : Options.Bind;
+        return (ip, Options.AnnouncePort ?? BoundPort, Options.AnnounceHostname ?? "");
+    }
 
     /// <summary>Runs a batch on a slot's shard grain; slot -1 is a keyless script (stateless worker). Traced when a tracer listens.</summary>
     public Task<byte[]> Invoke(int slot, ShardBatch batch) =>

@@ -7,6 +7,15 @@ public sealed class GatewayOptions
 
     public int Port { get; set; } = 6379;
     public string Bind { get; set; } = "127.0.0.1";
+    /// <summary>
+    /// What this node tells cluster clients (CLUSTER SLOTS/SHARDS/NODES, MOVED), as Redis's cluster-announce-*:
+    /// by default the bind address (or, when it is a wildcard, the silo's advertised address) and the bound port.
+    /// </summary>
+    public string? AnnounceIp { get; set; }
+    public int? AnnouncePort { get; set; }
+    public string? AnnounceHostname { get; set; }
+    /// <summary>Set in a silo: the gateway serves clients once its node is in the slot map (a standalone gateway owns no slots).</summary>
+    public bool JoinsSlotMap { get; set; }
     /// <summary>Commands parsed from one read before they are executed (bounds memory per connection).</summary>
     public int MaxPipelineDepth { get; set; } = 1024;
     /// <summary>What CONFIG GET appendonly / appendfsync and INFO persistence report: the co-hosted silo's storage.</summary>

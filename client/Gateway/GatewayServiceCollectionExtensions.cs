@@ -22,6 +22,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayContext>();
         services.AddSingleton<RespServer>();
         services.AddSingleton<NodeAgent>();
+        services.AddSingleton<SlotMapSubscriber>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SlotMapSubscriber>());
         // the node joins the cluster's node list before the listener starts, and leaves after it stops
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<NodeAgent>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RespServer>());
@@ -33,6 +35,10 @@ public static class GatewayServiceCollectionExtensions
     {
         ["--port"] = "Gateway:Port",
         ["--bind"] = "Gateway:Bind",
+        ["--announce-ip"] = "Gateway:AnnounceIp",
+        ["--announce-port"] = "Gateway:AnnouncePort",
+        ["--announce-hostname"] = "Gateway:AnnounceHostname",
+        ["--cluster-redirects"] = "Gateway:Settings:cluster-redirects",
         // CONFIG parameters on the command line, as redis-server takes them
         ["--requirepass"] = "Gateway:Settings:requirepass",
         ["--protected-mode"] = "Gateway:Settings:protected-mode",

@@ -20,6 +20,7 @@ public sealed partial class RespConnection
             return;
         }
         int slot = SlotRouter.SlotOf(spec, args, _keyScratch, out error);
+        error ??= _gateway.Router.Redirect(slot);
         if (error is not null)
         {
             _out.WriteError(error);

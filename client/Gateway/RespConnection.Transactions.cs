@@ -27,6 +27,7 @@ public sealed partial class RespConnection
             else
             {
                 int slot = SlotRouter.SlotOf(spec, args, _keyScratch, out error);
+                error ??= _gateway.Router.Redirect(slot);
                 if (error is null && slot >= 0)
                 {
                     if (_transaction.Slot >= 0 && _transaction.Slot != slot) error = SlotRouter.CrossSlotError;
@@ -140,6 +141,7 @@ public sealed partial class RespConnection
             return;
         }
         int slot = SlotRouter.SlotOf(spec, args, _keyScratch, out var error);
+        error ??= _gateway.Router.Redirect(slot);
         if (error is null && _transaction.WatchSlot >= 0 && slot != _transaction.WatchSlot) error = SlotRouter.CrossSlotError;
         if (error is not null)
         {

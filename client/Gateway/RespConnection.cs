@@ -177,10 +177,14 @@ public sealed partial class RespConnection
         return true;
     }
 
+    /// <summary>
+    /// Replies of commands that ran are written even while the server stops (only a killed connection drops
+    /// them): a client may take a command without a reply as not executed.
+    /// </summary>
     private async Task FlushAsync()
     {
         if (_out.Length == 0) return;
-        await _writeLock.WaitAsync(_cancellation);
+        await _writeLock.WaitAsync(_kill.Token);
         try
         {
             await FlushLockedAsync();
@@ -196,7 +200,7 @@ public sealed partial class RespConnection
     {
         if (_out.Length == 0) return;
         _gateway.Stats.Sent(_out.Length);
-        await _writer!.WriteAsync(_out.WrittenMemory, _cancellation);
+        await _writer!.WriteAsync(_out.WrittenMemory, _kill.Token);
         _out.Reset();
     }
 
@@ -387,6 +391,7 @@ public sealed partial class RespConnection
     private void RouteToSlot(CommandSpec spec, byte[][] args)
     {
         int slot = SlotRouter.SlotOf(spec, args, _keyScratch, out var error);
+        error ??= _gateway.Router.Redirect(slot);
         if (error is not null)
         {
             Immediate(w => w.WriteError(error));
@@ -409,7 +414,9 @@ public sealed partial class RespConnection
         }
         if (groups.Count == 1)
         {
-            AddToBatch(groups.Keys.First(), args);
+            int slot = groups.Keys.First();
+            if (_gateway.Router.Redirect(slot) is { } moved) Immediate(w => w.WriteError(moved));
+            else AddToBatch(slot, args);
             return;
         }
         FlushBatch();

@@ -37,7 +37,13 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
     /// <summary>Accepting connections (readiness): from start until stop begins.</summary>
     public bool Listening => _listener is not null && _stopping is { IsCancellationRequested: false };
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>How long a stopping gateway waits for its connections to finish the commands they read (a script may run long).</summary>
+    private static readonly TimeSpan ConnectionsFinish = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a silo's gateway waits for its node to be in the slot map before it serves anyway.</summary>
+    private static readonly TimeSpan JoinWait = TimeSpan.FromSeconds(10);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var options = gateway.Options;
         var address = options.Bind is "*" or "0.0.0.0" ? IPAddress.Any : IPAddress.Parse(options.Bind);
@@ -46,6 +52,18 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
         _listener.Bind(new IPEndPoint(address, options.Port));
         _listener.Listen(512);
         gateway.BoundPort = ((IPEndPoint)_listener.LocalEndPoint!).Port;
+        // Cluster clients that connect first must find this node in CLUSTER SLOTS: connections wait in the backlog until it joined.
+        if (options.JoinsSlotMap)
+        {
+            try
+            {
+                await gateway.Joined.WaitAsync(JoinWait, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                logger.LogWarning("This silo is not in the slot map after {Wait}; the gateway serves anyway (requests are forwarded to the slots' owners)", JoinWait);
+            }
+        }
         _stopping = new CancellationTokenSource();
         _acceptLoop = AcceptLoopAsync(_stopping.Token);
         _sweep = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
@@ -55,7 +73,6 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
             logger.LogWarning("Protected mode: no password is set for the default user, so only loopback clients are accepted on {Address}:{Port}. " +
                 "Set one (--requirepass, CONFIG SET requirepass or ACL SETUSER default) or turn protected mode off (--protected-mode no)",
                 address, gateway.BoundPort);
-        return Task.CompletedTask;
     }
 
     /// <summary>Redis's protected mode: on, and the default user needs no password.</summary>
@@ -152,8 +169,24 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
         }
     }
 
+    /// <summary>
+    /// A silo's gateway keeps serving while its slots move away (clients are forwarded, or with cluster-redirects
+    /// get MOVED and learn the new owners); then it stops reading, lets every connection finish the commands it
+    /// read and reply, and closes. A command that got no reply was not executed, so a client may resend it.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (gateway.Leaving is { } leaving)
+        {
+            try
+            {
+                await leaving.WaitAsync(cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                logger.LogDebug(ex, "Stopping the gateway without waiting for the slots to move");
+            }
+        }
         gateway.Acl.Changed -= OnUsersChanged;
         if (_sweep is not null) await _sweep.DisposeAsync();
         _stopping?.Cancel();
@@ -161,7 +194,7 @@ public sealed class RespServer(GatewayContext gateway, ILogger<RespServer> logge
         if (_acceptLoop is not null) await _acceptLoop;
         Task[] open;
         lock (_connections) open = _connections.ToArray();
-        await Task.WhenAll(open).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        await Task.WhenAll(open).WaitAsync(ConnectionsFinish, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         logger.LogInformation("OrleansLua RESP gateway on port {Port} stopped", gateway.BoundPort);
     }
 }

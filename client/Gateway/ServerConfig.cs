@@ -21,7 +21,7 @@ public sealed class ServerConfig(GatewayOptions options, ClusterStateFollower cl
         ("appendfsync", options.AppendFsync),
         ("maxmemory", "0"),
         ("maxmemory-policy", "noeviction"),
-        ("cluster-enabled", "no"),
+        ("cluster-enabled", "yes"),
     ];
 
     public void Get(byte[][] args, RespWriter w)

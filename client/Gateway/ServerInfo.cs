@@ -80,7 +80,7 @@ public sealed class ServerInfo(GatewayContext gateway, IGrainFactory grains)
         var process = Process.GetCurrentProcess();
         long uptime = (long)(DateTime.UtcNow - gateway.Stats.Started).TotalSeconds;
         return $"redis_version:{ConnectionCommands.RedisVersion}\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\n" +
-               $"redis_build_id:orleanslua\r\nredis_mode:standalone\r\nserver_name:orleanslua\r\n" +
+               $"redis_build_id:orleanslua\r\nredis_mode:cluster\r\nserver_name:orleanslua\r\n" +
                $"os:{Environment.OSVersion}\r\narch_bits:64\r\nmultiplexing_api:epoll\r\n" +
                $"process_id:{process.Id}\r\nrun_id:{RunId}\r\ntcp_port:{gateway.BoundPort}\r\n" +
                $"uptime_in_seconds:{uptime}\r\nuptime_in_days:{uptime / 86400}\r\nhz:10\r\nexecutable:{Environment.ProcessPath}\r\n";
@@ -156,21 +156,15 @@ public sealed class ServerInfo(GatewayContext gateway, IGrainFactory grains)
         return keys == 0 ? "" : $"db0:keys={keys},expires={expires},avg_ttl=0\r\n";
     }
 
-    /// <summary>Redis's one field, then OrleansLua's view: silos, gateways (nodes) and active slots.</summary>
+    /// <summary>Redis's one field, then OrleansLua's view: silos, gateways (nodes), active slots and how requests are routed.</summary>
     private async Task<string> ClusterAsync(List<NodeReport> reports)
     {
         var hosts = await grains.GetGrain<Orleans.Runtime.IManagementGrain>(0).GetHosts(onlyActive: true);
         var slots = await gateway.Router.ActiveSlotsAsync();
-        return $"cluster_enabled:0\r\norleans_silos:{hosts.Count}\r\norleans_gateways:{reports.Count}\r\n" +
-               $"orleans_active_slots:{slots.Length}\r\n";
-    }
-
-    public async Task<string> ClusterInfoAsync()
-    {
-        var hosts = await grains.GetGrain<Orleans.Runtime.IManagementGrain>(0).GetHosts(onlyActive: true);
-        return "cluster_state:ok\r\ncluster_slots_assigned:16384\r\ncluster_slots_ok:16384\r\ncluster_slots_pfail:0\r\n" +
-               $"cluster_slots_fail:0\r\ncluster_known_nodes:{hosts.Count}\r\ncluster_size:{hosts.Count}\r\n" +
-               "cluster_current_epoch:0\r\ncluster_my_epoch:0\r\n";
+        return $"cluster_enabled:1\r\norleans_silos:{hosts.Count}\r\norleans_gateways:{reports.Count}\r\n" +
+               $"orleans_active_slots:{slots.Length}\r\norleans_silo_active_slots:{gateway.Telemetry.ActiveSlots()}\r\n" +
+               $"orleans_slot_map_version:{gateway.SlotMap.Current.Version}\r\n" +
+               $"cluster_redirects:{(gateway.Settings.ClusterRedirectsEnabled ? "yes" : "no")}\r\n";
     }
 
     private static string Human(long bytes) =>

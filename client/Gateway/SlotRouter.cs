@@ -1,13 +1,14 @@
 using Orleans.Runtime;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.GrainInterfaces.Cluster;
 using OrleansLua.GrainInterfaces.Configuration;
 using OrleansLua.GrainInterfaces.Diagnostics;
 
 namespace OrleansLua.Client.Gateway;
 
 /// <summary>Maps keys to slots and slots to shard grain references; finds the slots that hold data.</summary>
-public sealed class SlotRouter(IGrainFactory grains, ServerSettings settings, GrainCallRetry? retry = null)
+public sealed class SlotRouter(IGrainFactory grains, ServerSettings settings, SlotMapFollower map, GrainCallRetry? retry = null)
 {
     public const string CrossSlotError = "CROSSSLOT Keys in request don't hash to the same slot";
 
@@ -20,6 +21,22 @@ public sealed class SlotRouter(IGrainFactory grains, ServerSettings settings, Gr
     /// TRYAGAIN instead of hanging.
     /// </summary>
     public TimeSpan FanOutBound => TimeSpan.FromMilliseconds(settings.BusyReplyThresholdMs) + FanOutMargin;
+
+    /// <summary>
+    /// With cluster-redirects on, a request for a slot another node owns is answered <c>-MOVED slot ip:port</c>
+    /// (Redis Cluster's redirect; the client retries there and updates its map) instead of being forwarded. Null
+    /// when this node serves it. A moving slot is served by its new owner from the moment the map names it
+    /// (Orleans hands the activation over behind it), so there is never an -ASK.
+    /// </summary>
+    public string? Redirect(int slot)
+    {
+        if (slot < 0 || !settings.ClusterRedirectsEnabled) return null;
+        var owner = map.Current.Owner(slot);
+        return owner is null || owner.Failed || owner.Id == map.Local?.Id ? null : $"MOVED {slot} {owner.Endpoint}";
+    }
+
+    /// <summary>Fan-out commands with cluster-redirects on act on this node's slots only, as on a Redis Cluster node.</summary>
+    public bool ServesHere(int slot) => !settings.ClusterRedirectsEnabled || Redirect(slot) is null;
 
     /// <summary>One slot's part of a fan-out command (retried as its kind allows), bounded by <see cref="FanOutBound"/>.</summary>
     public async Task<T> FanOutCall<T>(int slot, string command, Task<T> call)
@@ -81,12 +98,15 @@ public sealed class SlotRouter(IGrainFactory grains, ServerSettings settings, Gr
         return slot;
     }
 
-    /// <summary>Slots whose shard grain is active anywhere in the cluster, ascending: only they can hold keys.</summary>
+    /// <summary>
+    /// Slots whose shard grain is active anywhere in the cluster, ascending: only they can hold keys (with
+    /// cluster-redirects on, this node's only).
+    /// </summary>
     public async Task<int[]> ActiveSlotsAsync()
     {
         var management = grains.GetGrain<IManagementGrain>(0);
         var ids = await Retry.RunAsync(() => management.GetActiveGrains(GrainType.Create(ShardGrainType.Name)).AsTask(), readOnly: true, "Active slots");
-        var slots = ids.Select(id => (int)id.GetIntegerKey()).Where(s => s is >= 0 and < HashSlot.Count).Distinct().ToArray();
+        var slots = ids.Select(id => (int)id.GetIntegerKey()).Where(s => s is >= 0 and < HashSlot.Count && ServesHere(s)).Distinct().ToArray();
         Array.Sort(slots);
         return slots;
     }

@@ -24,6 +24,7 @@ public sealed class ServerSettings
     public const string ClientOutputBufferLimit = "client-output-buffer-limit";
     public const string RequirePass = "requirepass";
     public const string ProtectedMode = "protected-mode";
+    public const string ClusterRedirects = "cluster-redirects";
 
     private const long Mb = 1L << 20;
 
@@ -46,6 +47,8 @@ public sealed class ServerSettings
         new(ClientOutputBufferLimit, SettingKind.OutputBufferLimit, OutputBufferLimits.Default),
         new(RequirePass, SettingKind.Text, ""),
         new(ProtectedMode, SettingKind.YesNo, "yes"),
+        // OrleansLua's own: answer a request for another node's slot with -MOVED (Redis Cluster) instead of forwarding it
+        new(ClusterRedirects, SettingKind.YesNo, "no"),
     }.ToDictionary(d => d.Name);
 
     private readonly ConcurrentDictionary<string, string> _values = new();
@@ -53,7 +56,7 @@ public sealed class ServerSettings
     private long _busyReplyThreshold, _scriptHardTimeLimit, _scriptMemoryLimit, _slowlogSlowerThan, _slowlogMaxLen,
         _maxClients, _timeout, _protoMaxBulkLen, _queryBufferLimit;
     private OutputBufferLimits _outputLimits = OutputBufferLimits.Parse(OutputBufferLimits.Default);
-    private bool _protectedMode;
+    private bool _protectedMode, _clusterRedirects;
 
     public ServerSettings()
     {
@@ -73,6 +76,7 @@ public sealed class ServerSettings
     public long QueryBufferLimit => Interlocked.Read(ref _queryBufferLimit);
     public OutputBufferLimits OutputLimits => Volatile.Read(ref _outputLimits);
     public bool ProtectedModeEnabled => Volatile.Read(ref _protectedMode);
+    public bool ClusterRedirectsEnabled => Volatile.Read(ref _clusterRedirects);
 
     /// <summary>Settable names (aliases included), for CONFIG GET pattern matching.</summary>
     public IEnumerable<(string Name, string Value)> All =>
@@ -133,6 +137,7 @@ public sealed class ServerSettings
             case ClientQueryBufferLimit: Interlocked.Exchange(ref _queryBufferLimit, number); break;
             case ClientOutputBufferLimit: Volatile.Write(ref _outputLimits, OutputBufferLimits.Parse(normalized)); break;
             case ProtectedMode: Volatile.Write(ref _protectedMode, normalized == "yes"); break;
+            case ClusterRedirects: Volatile.Write(ref _clusterRedirects, normalized == "yes"); break;
         }
     }
 

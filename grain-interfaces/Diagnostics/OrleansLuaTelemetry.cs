@@ -101,8 +101,12 @@ public sealed class OrleansLuaTelemetry
     }
 
     /// <summary>The silo's active shard grains: keys held (expired ones not yet reclaimed included), keys with a TTL, slots.</summary>
+    /// <summary>Hash slots whose shard grain is active in this silo (0 in a standalone gateway): INFO cluster shows it too.</summary>
+    public Func<int> ActiveSlots { get; private set; } = static () => 0;
+
     public void ObserveKeyspaces(Func<long> keys, Func<long> expiring, Func<int> slots)
     {
+        ActiveSlots = slots;
         Meter.CreateObservableUpDownCounter(Names.Keys, keys, "{key}", "Keys held by this silo's shard grains.");
         Meter.CreateObservableUpDownCounter(Names.KeysExpiring, expiring, "{key}", "Keys with a TTL held by this silo's shard grains.");
         Meter.CreateObservableUpDownCounter(Names.Slots, slots, "{slot}", "Hash slots whose shard grain is active in this silo.");

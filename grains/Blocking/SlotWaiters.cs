@@ -11,9 +11,11 @@ namespace OrleansLua.Grains.Blocking;
 /// </summary>
 internal sealed class SlotWaiters
 {
-    private sealed class Waiter(BlockRequest request, byte[][] keys, bool pops)
+    private sealed class Waiter(BlockRequest request, byte[][] keys, bool pops, long seq)
     {
         public BlockRequest Request { get; } = request;
+        /// <summary>Arrival order (a migration hands waiters over in it).</summary>
+        public long Seq { get; } = seq;
         public byte[][] Keys { get; } = keys;
         /// <summary>A pop: when it finds nothing, no later pop on the key would either.</summary>
         public bool Pops { get; } = pops;
@@ -22,6 +24,7 @@ internal sealed class SlotWaiters
     private readonly Dictionary<byte[], LinkedList<Waiter>> _byKey = new(ByteArrayComparer.Instance);
     private readonly Dictionary<BlockedClientObserverKey, Waiter> _byId = [];
     private readonly HashSet<byte[]> _ready = new(ByteArrayComparer.Instance);
+    private long _arrivals;
 
     public int Count => _byId.Count;
     public bool HasReady => _ready.Count > 0;
@@ -34,13 +37,22 @@ internal sealed class SlotWaiters
 
     public void Add(BlockRequest request, byte[][] keys, bool pops)
     {
-        var waiter = new Waiter(request, keys, pops);
+        var waiter = new Waiter(request, keys, pops, ++_arrivals);
         _byId[request.Waiter] = waiter;
         foreach (var key in keys)
         {
             if (!_byKey.TryGetValue(key, out var queue)) _byKey[key] = queue = new LinkedList<Waiter>();
             queue.AddLast(waiter);
         }
+    }
+
+    /// <summary>Every waiter in arrival order, for the slot's next activation (migration).</summary>
+    public BlockedWaiter[] Snapshot() =>
+        _byId.Values.OrderBy(w => w.Seq).Select(w => new BlockedWaiter(w.Request, w.Keys, w.Pops)).ToArray();
+
+    public void Restore(BlockedWaiter[] waiters)
+    {
+        foreach (var waiter in waiters) Add(waiter.Request, waiter.Keys, waiter.Pops);
     }
 
     public bool Remove(BlockedClientObserverKey id)
@@ -85,3 +97,7 @@ internal sealed class SlotWaiters
         return served;
     }
 }
+
+/// <summary>A blocked client as a migrating slot hands it over.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BlockedWaiter([property: Id(0)] BlockRequest Request, [property: Id(1)] byte[][] Keys, [property: Id(2)] bool Pops);

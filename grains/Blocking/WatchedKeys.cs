@@ -40,6 +40,15 @@ internal sealed class WatchedKeys
         if (_keys.TryGetValue(key, out var known)) _keys[key] = (++_counter, known.Watchers);
     }
 
+    /// <summary>Versions and watcher counts, for the slot's next activation (migration): a WATCH across a move stays valid.</summary>
+    public WatchedKeysSnapshot Snapshot() => new(_counter, _keys.Select(k => new WatchedVersion(k.Key, k.Value.Version, k.Value.Watchers)).ToArray());
+
+    public void Restore(WatchedKeysSnapshot snapshot)
+    {
+        _counter = Math.Max(_counter, snapshot.Counter);
+        foreach (var key in snapshot.Keys) _keys[key.Key] = (key.Version, key.Watchers);
+    }
+
     public bool Unchanged(WatchedKey[] watches)
     {
         foreach (var watch in watches)
@@ -47,3 +56,9 @@ internal sealed class WatchedKeys
         return true;
     }
 }
+
+[GenerateSerializer, Immutable]
+public sealed record WatchedVersion([property: Id(0)] byte[] Key, [property: Id(1)] long Version, [property: Id(2)] int Watchers);
+
+[GenerateSerializer, Immutable]
+public sealed record WatchedKeysSnapshot([property: Id(0)] long Counter, [property: Id(1)] WatchedVersion[] Keys);

@@ -16,6 +16,17 @@ public sealed class LiveKeyspaces
 
     public void Activated(int slot, Keyspace keys) => Volatile.Write(ref _bySlot[slot], keys);
 
+    public bool IsActive(int slot) => Volatile.Read(ref _bySlot[slot]) is not null;
+
+    /// <summary>Slots with an activation in this silo now, ascending.</summary>
+    public List<int> ActiveSlots()
+    {
+        var slots = new List<int>();
+        for (int slot = 0; slot < _bySlot.Length; slot++)
+            if (Volatile.Read(ref _bySlot[slot]) is not null) slots.Add(slot);
+        return slots;
+    }
+
     /// <summary>Only if it is still this activation's (a newer one may have registered already).</summary>
     public void Deactivated(int slot, Keyspace keys) => Interlocked.CompareExchange(ref _bySlot[slot], null, keys);
 

@@ -10,7 +10,8 @@ public sealed record WriteSet(int Slot, long Epoch, IReadOnlyList<KeyWrite> Writ
 public readonly record struct StoredKey(byte[] Key, byte[] Value, long ExpireAt);
 
 /// <summary>A script kept in the cluster-wide cache: SCRIPT LOADed ones are never evicted.</summary>
-public readonly record struct StoredScript(string Sha, byte[] Body, bool Loaded);
+[GenerateSerializer, Immutable]
+public readonly record struct StoredScript([property: Id(0)] string Sha, [property: Id(1)] byte[] Body, [property: Id(2)] bool Loaded);
 
 /// <summary>
 /// Where slots persist. Implementations are thread-safe. Every commit is conditional on each slot's

@@ -51,6 +51,27 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Fun
         EnsureFlushing();
     }
 
+    /// <summary>
+    /// A migrated activation: claims the slot (a newer epoch fences the previous activation off) but keeps
+    /// the keys it was handed instead of loading them; keys the previous activation could not store yet are
+    /// stored from here.
+    /// </summary>
+    public async Task AdoptAsync(int slot, byte[][] unstored, CancellationToken cancellation)
+    {
+        Slot = slot;
+        if (!Enabled) return;
+        Epoch = await writer.Store!.ClaimAsync(slot, cancellation);
+        lock (_dirty)
+            foreach (var key in unstored) _dirty.Add(key);
+        EnsureFlushing();
+    }
+
+    /// <summary>Keys changed but not stored yet (after a failed flush), for the slot's next activation.</summary>
+    public byte[][] Unstored()
+    {
+        lock (_dirty) return [.. _dirty];
+    }
+
     /// <summary>Called before every key change, also from a script batch's thread (hence the lock).</summary>
     public void KeyChanged(byte[] key)
     {

@@ -12,10 +12,30 @@ namespace OrleansLua.Grains.PubSub;
 /// </summary>
 [Reentrant]
 [KeepAlive]
-public sealed class PubSubGrain : Grain, IPubSubGrain
+public sealed class PubSubGrain : Grain, IPubSubGrain, IGrainMigrationParticipant
 {
+    private const string StateKey = "subscribers";
+
     private readonly Dictionary<byte[], Dictionary<IPubSubObserver, int>> _channels = new(ByteArrayComparer.Instance);
     private readonly Dictionary<byte[], Dictionary<IPubSubObserver, int>> _patterns = new(ByteArrayComparer.Instance);
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Cluster.ShutdownMigration.OnDeactivating(this, reason);
+        return Task.CompletedTask;
+    }
+
+    public void OnDehydrate(IDehydrationContext context) => context.TryAddValue(StateKey,
+        (from pattern in new[] { false, true }
+         from name in pattern ? _patterns : _channels
+         from gateway in name.Value
+         select new Subscribers(gateway.Key, name.Key, pattern, gateway.Value)).ToArray());
+
+    public void OnRehydrate(IRehydrationContext context)
+    {
+        if (!context.TryGetValue(StateKey, out Subscribers[]? subscribers)) return;
+        foreach (var s in subscribers) SetSubscribers(s.Gateway, s.Name, s.Pattern, s.Count);
+    }
 
     public Task SetSubscribers(IPubSubObserver gateway, byte[] name, bool pattern, int count)
     {
@@ -75,3 +95,7 @@ public sealed class PubSubGrain : Grain, IPubSubGrain
                 if (table[name].Remove(gateway) && table[name].Count == 0) table.Remove(name);
     }
 }
+
+/// <summary>A gateway's subscriber count for one channel or pattern, as the hub hands it to its next activation.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Subscribers([property: Id(0)] IPubSubObserver Gateway, [property: Id(1)] byte[] Name, [property: Id(2)] bool Pattern, [property: Id(3)] int Count);

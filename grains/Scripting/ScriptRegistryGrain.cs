@@ -12,8 +12,11 @@ namespace OrleansLua.Grains.Scripting;
 /// SCRIPT FLUSH's epoch, which silos follow, is kept by <see cref="Cluster.ClusterConfigGrain"/>.
 /// </summary>
 [KeepAlive]
-public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILogger<ScriptRegistryGrain> logger) : Grain, IScriptRegistryGrain
+public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILogger<ScriptRegistryGrain> logger)
+    : Grain, IScriptRegistryGrain, IGrainMigrationParticipant
 {
+    private const string StateKey = "scripts";
+
     /// <summary>How many EVAL-registered scripts the cluster keeps.</summary>
     private const int EvaluatedCapacity = 10_000;
 
@@ -29,14 +32,41 @@ public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILo
 
     private ISlotStore? Store => storage.Store;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    private bool _migrated;
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (Store is null) return;
-        foreach (var script in await Store.LoadScriptsAsync(cancellationToken))
+        Cluster.ShutdownMigration.OnDeactivating(this, reason);
+        return Task.CompletedTask;
+    }
+
+    public void OnDehydrate(IDehydrationContext context) => context.TryAddValue(StateKey, new RegistryState(
+        _loaded.Select(s => new StoredScript(s.Key, s.Value, Loaded: true))
+            .Concat(_evaluatedOrder.Where(_evaluated.ContainsKey).Distinct().Select(sha => new StoredScript(sha, _evaluated[sha], Loaded: false)))
+            .ToArray(),
+        _busy.Values.ToArray()));
+
+    public void OnRehydrate(IRehydrationContext context)
+    {
+        if (!context.TryGetValue(StateKey, out RegistryState? state)) return;
+        Restore(state.Scripts);
+        foreach (var busy in state.Busy) _busy[busy.Id] = busy;
+        _migrated = true;
+    }
+
+    private void Restore(IEnumerable<StoredScript> scripts)
+    {
+        foreach (var script in scripts)
         {
             if (script.Loaded) _loaded[script.Sha] = script.Body;
             else if (_evaluated.TryAdd(script.Sha, script.Body)) _evaluatedOrder.Enqueue(script.Sha);
         }
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Store is null || _migrated) return;
+        Restore(await Store.LoadScriptsAsync(cancellationToken));
     }
 
     /// <summary>SCRIPT LOAD: stored before it is acknowledged (an error if storage is down).</summary>
@@ -137,3 +167,7 @@ public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILo
         }
     }
 }
+
+/// <summary>What the registry hands to its next activation when its silo shuts down.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RegistryState([property: Id(0)] StoredScript[] Scripts, [property: Id(1)] BusyScript[] Busy);
