@@ -25,11 +25,14 @@ public sealed class SlotMapSubscriber(SlotMapFollower map, IGrainFactory grains,
         _timer = new Timer(_ => _ = FollowAsync(), null, RefreshPeriod, RefreshPeriod);
     }
 
+    /// <summary>Follows again now, e.g. once this silo's node is known (the coordinator then pushes to it first when it gains slots).</summary>
+    public Task FollowNowAsync() => FollowAsync();
+
     private async Task FollowAsync()
     {
         try
         {
-            map.Apply(await Coordinator.Follow(_reference!, map.Current));
+            map.Apply(await Coordinator.Follow(_reference!, map.Current, map.Local?.Id));
         }
         catch (Exception ex)
         {

@@ -10,8 +10,11 @@ namespace OrleansLua.GrainInterfaces.Cluster;
 /// </summary>
 public interface ISlotMapGrain : IGrainWithIntegerKey
 {
-    /// <summary>A process (silo or standalone gateway) follows the map: new maps are pushed to it. Returns the current map.</summary>
-    Task<SlotMap> Follow(ISlotMapObserver follower, SlotMap? known);
+    /// <summary>
+    /// A process (silo or standalone gateway) follows the map: new maps are pushed to it. <paramref name="node"/>:
+    /// the node its silo is (null for a standalone gateway), so nodes that gain slots learn it first. Returns the current map.
+    /// </summary>
+    Task<SlotMap> Follow(ISlotMapObserver follower, SlotMap? known, string? node);
 
     /// <summary>A silo whose gateway listens offers itself as a node (again every few seconds). Returns the map with it.</summary>
     Task<SlotMap> Join(ClusterNode node, SlotMap? known);

@@ -7,8 +7,9 @@ namespace OrleansLua.Grains.Cluster;
 /// <summary>
 /// The slot map coordinator. Nodes join when their gateway listens and leave before their silo stops;
 /// once a second it checks Orleans membership and takes the slots of silos that died or stopped without
-/// leaving. Every change is one new map version, pushed to every follower in the background (followers
-/// keep only the newest, so pushes may arrive in any order). Non-reentrant: changes apply one at a time.
+/// leaving. Every change is one new map version, pushed to every follower (followers keep only the newest):
+/// first to the processes of the nodes that gain slots, then to the rest, so no gateway redirects a client to
+/// a node that does not know yet that it owns the slot. Non-reentrant: changes apply one at a time.
 /// </summary>
 [KeepAlive]
 public sealed class SlotMapGrain(IClusterMembershipService membership, ILogger<SlotMapGrain> logger)
@@ -23,7 +24,8 @@ public sealed class SlotMapGrain(IClusterMembershipService membership, ILogger<S
     private static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(5);
 
     private SlotMap _map = SlotMap.Empty;
-    private readonly Dictionary<ISlotMapObserver, DateTime> _followers = [];
+    /// <summary>Each follower, when it last followed, and the node it hosts (null: a standalone gateway, or not joined yet).</summary>
+    private readonly Dictionary<ISlotMapObserver, (DateTime Seen, string? Node)> _followers = [];
     private readonly Dictionary<string, DateTime> _failedAt = new(StringComparer.Ordinal);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -38,61 +40,61 @@ public sealed class SlotMapGrain(IClusterMembershipService membership, ILogger<S
         return Task.CompletedTask;
     }
 
-    public void OnDehydrate(IDehydrationContext context) => context.TryAddValue(StateKey, new SlotMapState(_map, [.. _followers.Keys]));
+    public void OnDehydrate(IDehydrationContext context) =>
+        context.TryAddValue(StateKey, new SlotMapState(_map, _followers.Select(f => new SlotMapFollowerState(f.Key, f.Value.Node)).ToArray()));
 
     public void OnRehydrate(IRehydrationContext context)
     {
         if (!context.TryGetValue(StateKey, out SlotMapState? state)) return;
         _map = state.Map;
-        foreach (var follower in state.Followers) _followers[follower] = DateTime.UtcNow;
+        foreach (var follower in state.Followers) _followers[follower.Observer] = (DateTime.UtcNow, follower.Node);
     }
 
-    public Task<SlotMap> Follow(ISlotMapObserver follower, SlotMap? known)
+    public async Task<SlotMap> Follow(ISlotMapObserver follower, SlotMap? known, string? node)
     {
-        _followers[follower] = DateTime.UtcNow;
-        Adopt(known);
-        return Task.FromResult(_map);
+        _followers[follower] = (DateTime.UtcNow, node);
+        await AdoptAsync(known);
+        return _map;
     }
 
-    public Task<SlotMap> Join(ClusterNode node, SlotMap? known)
+    public async Task<SlotMap> Join(ClusterNode node, SlotMap? known)
     {
-        Adopt(known);
+        await AdoptAsync(known);
         int index = _map.IndexOf(node.Silo);
         if (index >= 0 && !_map.Nodes[index].Failed)
         {
             var listed = _map.Nodes[index];
-            if (listed.Endpoint == node.Endpoint && listed.Hostname == node.Hostname) return Task.FromResult(_map);
+            if (listed.Endpoint == node.Endpoint && listed.Hostname == node.Hostname) return _map;
             var nodes = (ClusterNode[])_map.Nodes.Clone();
             nodes[index] = listed with { Ip = node.Ip, Port = node.Port, Hostname = node.Hostname };
-            Publish(nodes, _map.Owners, $"node {node.Id} announces {node.Endpoint}");
-            return Task.FromResult(_map);
+            await PublishAsync(nodes, _map.Owners, $"node {node.Id} announces {node.Endpoint}");
+            return _map;
         }
-        if (membership.CurrentSnapshot.GetSiloStatus(node.Silo).IsTerminating())
-            return Task.FromResult(_map); // a late heartbeat of a silo that is going away
-        Rebalance([.. _map.Nodes, node with { Failed = false }], $"node {node.Id} ({node.Endpoint}) joined");
-        return Task.FromResult(_map);
+        if (membership.CurrentSnapshot.GetSiloStatus(node.Silo).IsTerminating()) return _map; // a late heartbeat of a silo that is going away
+        await RebalanceAsync([.. _map.Nodes, node with { Failed = false }], $"node {node.Id} ({node.Endpoint}) joined");
+        return _map;
     }
 
-    public Task<SlotMap> Leave(SiloAddress silo)
+    public async Task<SlotMap> Leave(SiloAddress silo)
     {
         var node = _map.Find(silo);
-        if (node is null) return Task.FromResult(_map);
-        Rebalance(_map.Nodes.Where(n => !n.Silo.Equals(silo)).ToArray(), $"node {node.Id} ({node.Endpoint}) leaves");
-        return Task.FromResult(_map);
+        if (node is null) return _map;
+        await RebalanceAsync(_map.Nodes.Where(n => !n.Silo.Equals(silo)).ToArray(), $"node {node.Id} ({node.Endpoint}) leaves");
+        return _map;
     }
 
     /// <summary>A new activation continues from the newest map a follower or node presents.</summary>
-    private void Adopt(SlotMap? known)
+    private async Task AdoptAsync(SlotMap? known)
     {
         if (known is null || known.Version <= _map.Version) return;
         var joined = _map.Nodes.Where(n => !n.Failed && known.Find(n.Silo) is null).ToList();
         logger.LogInformation("Slot map continues from version {Version} ({Nodes} nodes) presented by a follower", known.Version, known.Nodes.Length);
         _map = known;
-        if (joined.Count > 0) Rebalance([.. _map.Nodes, .. joined], $"{joined.Count} nodes joined meanwhile");
+        if (joined.Count > 0) await RebalanceAsync([.. _map.Nodes, .. joined], $"{joined.Count} nodes joined meanwhile");
     }
 
     /// <summary>Silos that died lose their slots (listed as failed for a while); silos that stop without leaving are dropped.</summary>
-    private Task CheckMembership(CancellationToken cancellation)
+    private async Task CheckMembership(CancellationToken cancellation)
     {
         var snapshot = membership.CurrentSnapshot;
         var now = DateTime.UtcNow;
@@ -123,13 +125,12 @@ public sealed class SlotMapGrain(IClusterMembershipService membership, ILogger<S
                 logger.LogInformation("Node {Node} ({Endpoint}): its silo {Silo} stops without leaving; its slots go to the other nodes", node.Id, node.Endpoint, node.Silo);
             }
         }
-        foreach (var stale in _followers.Where(f => now - f.Value > FollowerExpiry).Select(f => f.Key).ToList()) _followers.Remove(stale);
-        if (changed) Rebalance(nodes.ToArray(), "membership changed");
-        return Task.CompletedTask;
+        foreach (var stale in _followers.Where(f => now - f.Value.Seen > FollowerExpiry).Select(f => f.Key).ToList()) _followers.Remove(stale);
+        if (changed) await RebalanceAsync(nodes.ToArray(), "membership changed");
     }
 
     /// <summary>A new map over <paramref name="nodes"/>: slots of nodes that are gone or failed, and surplus, go to the others.</summary>
-    private void Rebalance(ClusterNode[] nodes, string reason)
+    private Task RebalanceAsync(ClusterNode[] nodes, string reason)
     {
         // Owners as indexes into the new node list; slots of nodes no longer listed have none.
         var owners = new ushort[HashSlot.Count];
@@ -137,14 +138,15 @@ public sealed class SlotMapGrain(IClusterMembershipService membership, ILogger<S
         for (int slot = 0; slot < HashSlot.Count; slot++)
             owners[slot] = _map.Owner(slot) is { } owner && indexOf.TryGetValue(owner.Id, out var index) ? index : SlotMap.NoOwner;
         var up = Enumerable.Range(0, nodes.Length).Where(i => !nodes[i].Failed).ToList();
-        Publish(nodes, SlotAssignment.Balance(owners, up), reason);
+        return PublishAsync(nodes, SlotAssignment.Balance(owners, up), reason);
     }
 
-    private void Publish(ClusterNode[] nodes, ushort[] owners, string reason)
+    private async Task PublishAsync(ClusterNode[] nodes, ushort[] owners, string reason)
     {
         long version = _map.Version + 1;
         var epochs = (long[])_map.Epochs.Clone();
         var changedNodes = new HashSet<string>(StringComparer.Ordinal);
+        var gainers = new HashSet<string>(StringComparer.Ordinal);
         int moved = 0;
         for (int slot = 0; slot < HashSlot.Count; slot++)
         {
@@ -155,13 +157,16 @@ public sealed class SlotMapGrain(IClusterMembershipService membership, ILogger<S
             moved++;
             if (before is not null) changedNodes.Add(before);
             if (after is not null) changedNodes.Add(after);
+            if (after is not null) gainers.Add(after);
         }
         var stamped = nodes.Select(n => changedNodes.Contains(n.Id) || _map.FindById(n.Id) is null ? n with { Epoch = version } : n).ToArray();
         _map = new SlotMap { Version = version, Nodes = stamped, Owners = owners, Epochs = epochs };
         logger.LogInformation("Slot map version {Version}: {Reason}; {Moved} slots change owner, {Nodes} nodes serve {Served} slots",
             version, reason, moved, stamped.Count(n => !n.Failed), _map.ServedSlots);
         var map = _map;
-        foreach (var follower in _followers.Keys.ToList()) _ = PushAsync(follower, map);
+        var first = _followers.Where(f => f.Value.Node is { } node && gainers.Contains(node)).Select(f => f.Key).ToList();
+        await Task.WhenAll(first.Select(f => PushAsync(f, map)));
+        foreach (var follower in _followers.Keys.Except(first).ToList()) _ = PushAsync(follower, map);
     }
 
     private async Task PushAsync(ISlotMapObserver follower, SlotMap map)
@@ -180,4 +185,7 @@ public sealed class SlotMapGrain(IClusterMembershipService membership, ILogger<S
 
 /// <summary>What the coordinator hands to its next activation when its silo shuts down.</summary>
 [GenerateSerializer, Immutable]
-public sealed record SlotMapState([property: Id(0)] SlotMap Map, [property: Id(1)] ISlotMapObserver[] Followers);
+public sealed record SlotMapState([property: Id(0)] SlotMap Map, [property: Id(1)] SlotMapFollowerState[] Followers);
+
+[GenerateSerializer, Immutable]
+public sealed record SlotMapFollowerState([property: Id(0)] ISlotMapObserver Observer, [property: Id(1)] string? Node);

@@ -19,7 +19,7 @@ namespace OrleansLua.Silo.Slots;
 /// has moved away.
 /// </summary>
 public sealed class SlotMover(SlotMapFollower map, LiveKeyspaces live, IGrainFactory grains, ILocalSiloDetails silo,
-    GatewayContext gateway, SlotWriter storage, IHostApplicationLifetime lifetime, ILogger<SlotMover> logger)
+    GatewayContext gateway, SlotMapSubscriber subscriber, SlotWriter storage, IHostApplicationLifetime lifetime, ILogger<SlotMover> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>Slots migrating at once: each waits for its grain's running request, then ships its keys.</summary>
@@ -71,6 +71,7 @@ public sealed class SlotMover(SlotMapFollower map, LiveKeyspaces live, IGrainFac
                 BusPort = silo.SiloAddress.Endpoint.Port,
             };
             map.Local = node;
+            await subscriber.FollowNowAsync(); // as this node: it learns every map that gives it slots first
             while (!stopping.IsCancellationRequested)
             {
                 try

@@ -20,13 +20,14 @@ public static class RedisCli
         if (password is not null) psi.Environment["REDISCLI_AUTH"] = password;
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("redis-cli did not start");
+        // read while writing: a long input's replies would otherwise fill the output pipe and block both sides
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
         {
             process.StandardInput.Write(stdin);
             process.StandardInput.Close();
         }
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(30_000))
         {
             process.Kill();
