@@ -89,7 +89,7 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
             AssertValues(resp2, values);
 
             // SIGTERM to pod 0 (what the kubelet sends after preStop): readiness turns non-200 at once, the silo
-            // flushes its slots and exits within the grace period left after preStop.
+            // hands its slots over and exits within the grace period left after preStop.
             var grace = TimeSpan.FromSeconds(Int(PodSpec(m.Silo)["terminationGracePeriodSeconds"]) - ManifestTests.PreStopSleepSeconds(container));
             var readiness = container["readinessProbe"]!.AsObject();
             var stopping = Stopwatch.StartNew();
@@ -117,7 +117,7 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
             Assert.DoesNotContain(observed, o => o.Status == 200 && o.Sent > TimeSpan.FromMilliseconds(500));
             Assert.NotEqual(200, observed[^1].Status);
 
-            // The others stay ready and serve every key, including the slots pod 0 had (flushed, then loaded from PostgreSQL).
+            // The others stay ready and serve every key, including the slots pod 0 had (handed over by pod 0 as it left).
             foreach (var (pod, _) in _pods.Skip(1))
             {
                 Assert.Equal(200, (await ProbeAsync(pod, readiness)).Status);
@@ -325,7 +325,10 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
 /// (resp, silo, gateway, health) gets a free port on 127.0.0.1 of its own per pod, substituted where the args give
 /// that number to a port switch (or an env var to a port setting). Probes are sent to the same mapped port.</item>
 /// <item>Pod fields: metadata.name → orleanslua-test-N, metadata.namespace → default, status.podIP → 127.0.0.1
-/// (what each silo advertises; the three differ by port).</item>
+/// (what each silo advertises, and announces to cluster clients through `--announce-ip $(POD_IP)`; the pods differ
+/// by port: a node announces the port it binds, the mapped resp port here, 6379 in Kubernetes).</item>
+/// <item>`$(VAR)` in args: expanded from the container's variables (after the substitutions above), as the kubelet
+/// does.</item>
 /// <item>ConfigMap and Secret references: the values of the ConfigMap and Secret kustomize rendered.</item>
 /// <item>ORLEANSLUA_POSTGRES: Host and Port point at a private PostgreSQL started for the test instead of the
 /// orleanslua-postgres Service; user, password and database stay the Secret's (the test creates that role as a
@@ -386,12 +389,8 @@ public sealed class LocalPod
         // Which configuration keys are ports (for env overrides such as Gateway__Port).
         var portKeys = ManifestTests.PortSwitches.Keys.Select(f => SiloConfiguration.SwitchMappings[f]).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-        var args = Args(container);
-        for (int i = 0; i + 1 < args.Count; i++)
-            if (ManifestTests.PortSwitches.ContainsKey(args[i]))
-                args[i + 1] = portMap[int.Parse(args[i + 1])].ToString();
-
         var environment = new Dictionary<string, string> { ["DOTNET_RUNNING_IN_CONTAINER"] = "true" };
+        var declared = new Dictionary<string, string>();
         foreach (var env in Env(container))
         {
             string variable = Str(env["name"]);
@@ -409,9 +408,15 @@ public sealed class LocalPod
             };
             if (variable == "ORLEANSLUA_POSTGRES") value = WithPrivateServer(value, postgres);
             if (portKeys.Contains(variable.Replace("__", ":")) && int.TryParse(value, out int port)) value = portMap[port].ToString();
-            environment[variable] = value;
+            environment[variable] = declared[variable] = value;
         }
         Assert.DoesNotContain("KUBERNETES_SERVICE_HOST", environment.Keys);
+
+        // $(POD_IP) and the like, from the container's own variables, as the kubelet expands them; then the ports.
+        var args = Args(container).Select(a => ExpandVariables(a, declared)).ToList();
+        for (int i = 0; i + 1 < args.Count; i++)
+            if (ManifestTests.PortSwitches.ContainsKey(args[i]))
+                args[i + 1] = portMap[int.Parse(args[i + 1])].ToString();
 
         return new LocalPod
         {
