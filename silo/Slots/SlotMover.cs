@@ -25,7 +25,7 @@ public sealed class SlotMover(SlotMapFollower map, LiveKeyspaces live, IGrainFac
     /// <summary>Slots migrating at once: each waits for its grain's running request, then ships its keys.</summary>
     private const int ConcurrentMoves = 8;
     private static readonly TimeSpan MoveTimeout = TimeSpan.FromSeconds(30);
-    /// <summary>How long a graceful stop may spend moving slots away (Kubernetes gives the pod 60 s).</summary>
+    /// <summary>How long a graceful stop may spend moving slots away (k8s/ gives the pod 90 s: preStop, then this and storing).</summary>
     public static readonly TimeSpan LeaveBudget = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan ForwardingLinger = TimeSpan.FromSeconds(2);
 

@@ -188,14 +188,56 @@ public sealed partial class ManifestTests
         int grace = Int(pod["terminationGracePeriodSeconds"]);
         var container = m.SiloContainerSpec;
         int preStop = PreStopSleepSeconds(container);
-        // The silo stops within the generic host's ShutdownTimeout (30 s by default; it does not change it): a
-        // graceful drain measured 0.2–3 s. Kubernetes counts preStop into the grace period, then sends SIGKILL.
-        var shutdown = new HostOptions().ShutdownTimeout;
+        // The silo stops within its host's ShutdownTimeout: moving its slots to the other nodes (up to
+        // SlotMover.LeaveBudget), then storing and stopping. Kubernetes counts preStop into the grace period, then
+        // sends SIGKILL, which would cut a hand-over short.
+        var shutdown = SiloConfiguration.ShutdownTimeout;
+        Assert.Equal(TimeSpan.FromSeconds(75), shutdown); // what the manifests' comment says
         Assert.True(grace > preStop + shutdown.TotalSeconds, $"{directory}: terminationGracePeriodSeconds {grace} ≤ preStop {preStop} s + shutdown {shutdown.TotalSeconds} s");
         Assert.True(preStop is > 0 and < 30, $"preStop sleep {preStop}");
 
         // Rolling updates add a ready silo before removing one.
         Assert.Equal("0", Str(m.Silo["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kustomizations))]
+    public void Silos_announce_their_pod_ip_and_a_headless_service_seeds_cluster_clients_with_the_ready_ones(string directory)
+    {
+        var m = Render(directory);
+        var container = m.SiloContainerSpec;
+        var args = Args(container);
+        // CLUSTER SLOTS/NODES and MOVED name the pod IP, which the kubelet puts into the args from the downward API.
+        Assert.Equal("$(POD_IP)", Switch(args, "--announce-ip"));
+        Assert.Equal("status.podIP", FieldRef(container, "POD_IP"));
+        var declared = Env(container).Select(e => Str(e["name"])).ToHashSet();
+        foreach (var arg in args)
+            foreach (var variable in VariableReferences(arg))
+                Assert.True(declared.Contains(variable), $"{directory}: {arg} refers to {variable}, which the container does not declare (the kubelet would pass it as written)");
+        Assert.Equal("10.1.2.3", ExpandVariables(Switch(args, "--announce-ip")!, new Dictionary<string, string> { ["POD_IP"] = "10.1.2.3" }));
+        // The announced port is the bound one (no --announce-port), which is the resp containerPort clients reach on
+        // the pod IP; no hostname, as a Deployment's pod names resolve nowhere.
+        Assert.Null(Switch(args, "--announce-port"));
+        Assert.Null(Switch(args, "--announce-hostname"));
+        Assert.Equal(Ports(container)["resp"].ToString(), Switch(args, "--port"));
+
+        // orleanslua-nodes: headless, every ready silo pod (no gateway pod: those own no slots), on the port nodes announce.
+        var nodes = m.Get("Service", "orleanslua-nodes");
+        Assert.Equal("None", Str(nodes["spec"]!["clusterIP"]));
+        Assert.Equal("false", Str(nodes["spec"]!["publishNotReadyAddresses"])); // a draining pod leaves the seed list
+        Assert.True(Selects(nodes["spec"]!["selector"], PodLabels(m.Silo)));
+        foreach (var workload in m.Workloads.Where(w => Name(w) != SiloDeployment))
+            Assert.False(Selects(nodes["spec"]!["selector"], PodLabels(workload)), $"{directory}: orleanslua-nodes selects {Name(workload)}");
+        var port = nodes["spec"]!["ports"]!.AsArray().Single()!;
+        Assert.Equal("resp", Str(port["name"]));
+        Assert.Equal("6379", Str(port["port"]));
+        Assert.Equal(Ports(container)["resp"], ResolvePort(container, port["targetPort"]));
+
+        // Plain clients keep the load-balanced ClusterIP Service.
+        var plain = m.Get("Service", "orleanslua");
+        Assert.Equal("ClusterIP", Str(plain["spec"]!["type"]));
+        Assert.Null(plain["spec"]!["clusterIP"]);
+        Assert.Equal(["orleanslua", "orleanslua-nodes"], m.OfKind("Service").Where(s => Selects(s["spec"]!["selector"], PodLabels(m.Silo))).Select(Name).Order());
     }
 
     /// <summary>The seconds of a preStop `sleep N` (exec), 0 without one.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using OrleansLua.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
@@ -10,7 +11,7 @@ namespace OrleansLua.Tests.Kubernetes;
 /// The objects `kubectl kustomize DIR` renders from the repository's k8s/ manifests, as JSON trees (YAML
 /// scalars stay strings: "3", "true"), with the lookups the tests need.
 /// </summary>
-public sealed class Manifests
+public sealed partial class Manifests
 {
     public const string SiloDeployment = "orleanslua";
     public const string SiloContainer = "silo";
@@ -125,6 +126,20 @@ public sealed class Manifests
     public static List<string> Args(JsonObject container) => (container["args"]?.AsArray() ?? []).Select(Str).ToList();
 
     public static IEnumerable<JsonObject> Env(JsonObject container) => (container["env"]?.AsArray() ?? []).Cast<JsonObject>();
+
+    /// <summary>
+    /// The kubelet's expansion of command and args: `$(VAR)` becomes the value of the container's variable VAR, a
+    /// reference to an undeclared one stays as written, `$$` is a literal `$`.
+    /// </summary>
+    public static string ExpandVariables(string text, IReadOnlyDictionary<string, string> variables) =>
+        VariableReference().Replace(text, m => m.Value == "$$" ? "$" : variables.TryGetValue(m.Groups[1].Value, out var value) ? value : m.Value);
+
+    /// <summary>The names of the variables `$(VAR)` refers to in <paramref name="text"/> (`$$(VAR)` is no reference).</summary>
+    public static IEnumerable<string> VariableReferences(string text) =>
+        VariableReference().Matches(text).Where(m => m.Value != "$$").Select(m => m.Groups[1].Value);
+
+    [GeneratedRegex(@"\$\$|\$\(([^()$]+)\)")]
+    private static partial Regex VariableReference();
 
     /// <summary>Whether a label selector (matchLabels only, as the manifests use) selects these labels.</summary>
     public static bool Selects(JsonNode? selector, IReadOnlyDictionary<string, string> labels)

@@ -1,9 +1,13 @@
 using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Npgsql;
+using OrleansLua.GrainInterfaces;
 using OrleansLua.Silo;
 using OrleansLua.Tests.Cluster;
 using OrleansLua.Tests.Infrastructure;
+using StackExchange.Redis;
 using Xunit;
 using Xunit.Abstractions;
 using static OrleansLua.Tests.Kubernetes.Manifests;
@@ -14,10 +18,11 @@ namespace OrleansLua.Tests.Kubernetes;
 /// Boot proof without a cluster: three silo processes started from the silo Deployment that `kubectl kustomize k8s/`
 /// renders — its container's args and env, the rendered ConfigMap and Secret — with only the substitutions
 /// <see cref="LocalPod"/> lists. They must form one cluster in PostgreSQL, serve redis-cli through any of them,
-/// answer the probes as the manifests expect, and on SIGTERM turn unready and leave with the data intact.
+/// answer the probes as the manifests expect, and on SIGTERM turn unready and leave with the data intact. Scaled from
+/// two pods to three and back, slots follow: the new pod takes its share, the removed one hands its slots over.
 /// </summary>
 [Collection(ProcessClusterCollection.Name)]
-public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
+public sealed partial class PodBootTests(ITestOutputHelper output) : IDisposable
 {
     private readonly List<(LocalPod Pod, PodProcess Process)> _pods = [];
     /// <summary>The rendered Secret's requirepass: the pods demand it.</summary>
@@ -89,7 +94,7 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
             AssertValues(resp2, values);
 
             // SIGTERM to pod 0 (what the kubelet sends after preStop): readiness turns non-200 at once, the silo
-            // flushes its slots and exits within the grace period left after preStop.
+            // hands its slots over and exits within the grace period left after preStop.
             var grace = TimeSpan.FromSeconds(Int(PodSpec(m.Silo)["terminationGracePeriodSeconds"]) - ManifestTests.PreStopSleepSeconds(container));
             var readiness = container["readinessProbe"]!.AsObject();
             var stopping = Stopwatch.StartNew();
@@ -117,7 +122,7 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
             Assert.DoesNotContain(observed, o => o.Status == 200 && o.Sent > TimeSpan.FromMilliseconds(500));
             Assert.NotEqual(200, observed[^1].Status);
 
-            // The others stay ready and serve every key, including the slots pod 0 had (flushed, then loaded from PostgreSQL).
+            // The others stay ready and serve every key, including the slots pod 0 had (handed over by pod 0 as it left).
             foreach (var (pod, _) in _pods.Skip(1))
             {
                 Assert.Equal(200, (await ProbeAsync(pod, readiness)).Status);
@@ -196,6 +201,248 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
             }
             throw;
         }
+    }
+
+    [Fact]
+    public async Task Kubectl_scale_up_gives_the_new_pod_its_share_of_slots_and_scale_down_hands_them_back_with_every_key()
+    {
+        var m = Render(ManifestTests.Root);
+        _password = ManifestTests.EnvValue(m, m.SiloContainerSpec, "ORLEANSLUA_REQUIREPASS");
+        var container = m.SiloContainerSpec;
+        var readiness = container["readinessProbe"]!.AsObject();
+        using var postgres = PostgresServer.Start();
+        LocalPod.PrepareDatabase(m, postgres);
+        (LocalPod Pod, PodProcess Process) Start(int index)
+        {
+            var pod = LocalPod.From(m, index, postgres);
+            var started = (pod, new PodProcess(pod.Name, pod.FileName, pod.Args, pod.Environment, pod.WorkingDirectory));
+            _pods.Add(started);
+            return started;
+        }
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var (p0, p1) = (Start(0), Start(1));
+            await Task.WhenAll(WaitForProbeAsync(p0, readiness, TimeSpan.FromSeconds(120)), WaitForProbeAsync(p1, readiness, TimeSpan.FromSeconds(120)));
+            await WaitForBalancedMapAsync([p0, p1], TimeSpan.FromSeconds(30));
+            output.WriteLine($"PostgreSQL + 2 silo pods ready, the slot map over both, after {clock.Elapsed.TotalSeconds:0.0} s");
+
+            // Keys over many slots, through pod 0 (forwarded to each slot's owner). Only their slots are active: the
+            // checks of where slots are hosted count on it.
+            int resp0 = p0.Pod.HostPort("resp"), resp1 = p1.Pod.HostPort("resp");
+            var values = Enumerable.Range(0, 1000).ToDictionary(i => $"k8s:scale:{i}", i => $"value-{i}-{Guid.NewGuid():N}");
+            SetValues(resp0, values);
+            var keySlots = values.Keys.Select(SlotOf).ToHashSet();
+            Assert.Equal(keySlots.Count, InfoField(resp0, "orleans_active_slots"));
+            await WaitForSlotsOnTheirOwnersAsync([p0, p1], keySlots, TimeSpan.FromSeconds(30));
+
+            // kubectl scale --replicas=3: a third pod of the Deployment joins once its gateway listens and takes its
+            // share: 16384/3 slots, the map's one extra slot staying with an old node (fewer moves).
+            var scaling = Stopwatch.StartNew();
+            var p2 = Start(2);
+            var joined = WaitForBalancedMapAsync(_pods, TimeSpan.FromSeconds(120)); // from now: measures the join
+            await WaitForProbeAsync(p2, readiness, TimeSpan.FromSeconds(120));
+            var ready = scaling.Elapsed;
+            var (nodes, balanced) = await joined;
+            int resp2 = p2.Pod.HostPort("resp");
+            var newNode = nodes.Single(n => n.Port == resp2);
+            // It announces the emulated pod IP (status.podIP → POD_IP → --announce-ip) and its RESP port, bus = silo port.
+            Assert.Equal(("127.0.0.1", resp2, p2.Pod.HostPort("silo")), (newNode.Ip, newNode.Port, newNode.BusPort));
+            Assert.Equal(HashSlot.Count / 3, newNode.Slots.Count);
+            Assert.Equal([HashSlot.Count / 3, HashSlot.Count / 3, HashSlot.Count / 3 + 1], nodes.Select(n => n.Slots.Count).Order());
+            var movedIn = keySlots.Count(newNode.Slots.Contains);
+            await WaitForSlotsOnTheirOwnersAsync([p0, p1, p2], keySlots, TimeSpan.FromSeconds(60));
+            var rebalanced = scaling.Elapsed;
+            Measurements.Report(output, $"k8s scale 2→3 silo pods: the new pod ready {ready.TotalSeconds:0.0} s after it started, the slot map balanced " +
+                $"over 3 nodes after {balanced.TotalSeconds:0.0} s, its {movedIn} slots with keys (of {keySlots.Count}) moved to it after " +
+                $"{rebalanced.TotalSeconds:0.0} s (rebalance {(rebalanced - balanced).TotalSeconds:0.0} s after the map changed)");
+
+            // A cluster-aware client seeded with one pod finds all three at their announced endpoints; keys read back
+            // exactly, and new ones go straight to their owners (the new pod's included).
+            // No tie-breaker: its GET would activate one more slot than the keys' (the hosting checks count them).
+            var seeded = new ConfigurationOptions { Password = _password, AbortOnConnectFail = true, TieBreaker = "" };
+            seeded.EndPoints.Add("127.0.0.1", resp0);
+            var more = Enumerable.Range(0, 300).ToDictionary(i => $"k8s:scale:joined:{i}", i => $"joined-{i}-{Guid.NewGuid():N}");
+            await using (var redis = await ConnectionMultiplexer.ConnectAsync(seeded))
+            {
+                Assert.Equal(new[] { resp0, resp1, resp2 }.Order(), redis.GetServers().Select(x => PortOf(x.EndPoint)).Order());
+                Assert.All(redis.GetServers(), x => Assert.Equal(ServerType.Cluster, x.ServerType));
+                var db = redis.GetDatabase();
+                var read = await Task.WhenAll(values.Keys.Select(k => db.StringGetAsync(k)));
+                Assert.Equal(values.Values, read.Select(v => (string?)v));
+                Assert.All(await Task.WhenAll(more.Select(kv => db.StringSetAsync(kv.Key, kv.Value))), Assert.True);
+            }
+            foreach (var (key, value) in more) values[key] = value;
+            keySlots.UnionWith(more.Keys.Select(SlotOf));
+            int leaverSlots = keySlots.Count(newNode.Slots.Contains);
+            Assert.Equal(keySlots.Count, InfoField(resp2, "orleans_active_slots"));
+            Assert.Equal(leaverSlots, InfoField(resp2, "orleans_silo_active_slots"));
+
+            // kubectl scale --replicas=2: the ReplicaSet removes the newest pod. SIGTERM (after preStop): it leaves the
+            // map, hands its slots with their keys to the two others, and exits 0 within the grace period.
+            var grace = TimeSpan.FromSeconds(Int(PodSpec(m.Silo)["terminationGracePeriodSeconds"]) - ManifestTests.PreStopSleepSeconds(container));
+            var leaving = Stopwatch.StartNew();
+            p2.Process.SendSigTerm();
+            await p2.Process.WaitForExitAsync(grace);
+            var exited = leaving.Elapsed;
+            Assert.Equal(0, p2.Process.ExitCode);
+            var left = LeftSlotMap().Match(p2.Process.LogTail(int.MaxValue));
+            Assert.True(left.Success, $"no \"Left the slot map\" in {p2.Pod.Name}'s log:\n{p2.Process.LogTail()}");
+            Assert.Equal(leaverSlots, int.Parse(left.Groups[1].Value));
+            Measurements.Report(output, $"k8s scale 3→2 silo pods: the leaving pod moved its {leaverSlots} slots with keys in {left.Groups[2].Value} s " +
+                $"(its log) and exited {exited.TotalSeconds:0.0} s after SIGTERM (grace after preStop {grace.TotalSeconds:0} s)");
+
+            // The survivors: two nodes over every slot, each slot active on its owner (moved, not reloaded), every key exact.
+            var survivors = new[] { p0, p1 };
+            var two = (await WaitForBalancedMapAsync(survivors, TimeSpan.FromSeconds(15))).Nodes;
+            Assert.Equal(new[] { resp0, resp1 }.Order(), two.Select(n => n.Port).Order());
+            foreach (var (pod, _) in survivors)
+            {
+                int port = pod.HostPort("resp");
+                Assert.Equal(HashSlot.Count, CoveredSlots(port, [resp0, resp1]));
+                Assert.Equal(200, (await ProbeAsync(pod, readiness)).Status);
+            }
+            Assert.Equal(keySlots.Count, InfoField(resp0, "orleans_active_slots"));
+            await WaitForSlotsOnTheirOwnersAsync(survivors, keySlots, TimeSpan.FromSeconds(15));
+            AssertValues(resp0, values);
+            AssertValues(resp1, values);
+            Assert.Equal(values.Count.ToString(), Cli(resp1, "DBSIZE").Trim());
+        }
+        catch
+        {
+            foreach (var (pod, process) in _pods)
+            {
+                process.KeepLog = true;
+                output.WriteLine($"{pod.Name} log: {process.LogFile}\n{process.LogTail(15)}");
+            }
+            throw;
+        }
+    }
+
+    [GeneratedRegex(@"Left the slot map: (\d+) slots moved to other nodes in ([0-9.]+) s")]
+    private static partial Regex LeftSlotMap();
+
+    private static int SlotOf(string key) => HashSlot.Of(Encoding.UTF8.GetBytes(key));
+
+    private static int PortOf(System.Net.EndPoint endpoint) => endpoint switch
+    {
+        System.Net.IPEndPoint ip => ip.Port,
+        System.Net.DnsEndPoint dns => dns.Port,
+        _ => throw new InvalidOperationException($"endpoint {endpoint}"),
+    };
+
+    /// <summary>A line of CLUSTER NODES: the endpoint the node announces and the slots the map gives it.</summary>
+    private sealed record ClusterNodeLine(string Id, string Ip, int Port, int BusPort, string Flags, HashSet<int> Slots);
+
+    private List<ClusterNodeLine> ClusterNodes(int port)
+    {
+        var (text, exit) = RedisCli.Run(port, ["CLUSTER", "NODES"], password: _password);
+        if (exit != 0) return [];
+        var nodes = new List<ClusterNodeLine>();
+        foreach (var line in Lines(text))
+        {
+            var match = NodeLine().Match(line);
+            if (!match.Success) return [];
+            var slots = new HashSet<int>();
+            foreach (var range in match.Groups[6].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var bounds = range.Split('-').Select(int.Parse).ToArray();
+                for (int slot = bounds[0]; slot <= bounds[^1]; slot++) slots.Add(slot);
+            }
+            nodes.Add(new(match.Groups[1].Value, match.Groups[2].Value, int.Parse(match.Groups[3].Value), int.Parse(match.Groups[4].Value), match.Groups[5].Value, slots));
+        }
+        return nodes;
+    }
+
+    [GeneratedRegex(@"^([0-9a-f]{40}) ([0-9.]+):(\d+)@(\d+) (myself,master|master) - 0 \d+ \d+ connected((?: \d+(?:-\d+)?)*)$")]
+    private static partial Regex NodeLine();
+
+    /// <summary>
+    /// Until CLUSTER NODES through every pod lists one master per pod — its own line "myself" — at the pod's RESP port,
+    /// with every slot exactly once in balanced shares. Returns that list (as pod 0 answers) and when it was first seen.
+    /// </summary>
+    private async Task<(List<ClusterNodeLine> Nodes, TimeSpan Seen)> WaitForBalancedMapAsync(IReadOnlyList<(LocalPod Pod, PodProcess Process)> pods, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var ports = pods.Select(p => p.Pod.HostPort("resp")).Order().ToList();
+        string last = "";
+        while (clock.Elapsed < timeout)
+        {
+            var views = new List<List<ClusterNodeLine>>();
+            foreach (var (pod, process) in pods)
+            {
+                if (process.HasExited) Assert.Fail($"{pod.Name} exited with code {process.ExitCode}:\n{process.LogTail()}");
+                views.Add(ClusterNodes(pod.HostPort("resp")));
+            }
+            bool Agrees(List<ClusterNodeLine> nodes, int myPort) =>
+                nodes.Select(n => n.Port).Order().SequenceEqual(ports)
+                && nodes.Single(n => n.Port == myPort).Flags == "myself,master"
+                && nodes.Sum(n => n.Slots.Count) == HashSlot.Count && nodes.SelectMany(n => n.Slots).Distinct().Count() == HashSlot.Count
+                && nodes.All(n => n.Slots.Count is var c && (c == HashSlot.Count / pods.Count || c == HashSlot.Count / pods.Count + 1));
+            if (views.Select((v, i) => Agrees(v, pods[i].Pod.HostPort("resp"))).All(ok => ok)
+                && views.All(v => v.OrderBy(n => n.Id).Select(n => (n.Id, n.Port, string.Join(',', n.Slots.Order()))).SequenceEqual(
+                    views[0].OrderBy(n => n.Id).Select(n => (n.Id, n.Port, string.Join(',', n.Slots.Order()))))))
+                return (views[0], clock.Elapsed);
+            last = string.Join("; ", views.Select(v => string.Join(", ", v.Select(n => $"{n.Port}:{n.Slots.Count}"))));
+            await Task.Delay(100);
+        }
+        Assert.Fail($"CLUSTER NODES did not list {pods.Count} balanced masters within {timeout.TotalSeconds:0} s (ports: slots per pod's view: {last})");
+        return default;
+    }
+
+    /// <summary>
+    /// Until every pod's silo hosts exactly the slots with keys that the map gives its node
+    /// (INFO cluster orleans_silo_active_slots), the moves are done.
+    /// </summary>
+    private async Task WaitForSlotsOnTheirOwnersAsync(IReadOnlyList<(LocalPod Pod, PodProcess Process)> pods, HashSet<int> keySlots, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        string last = "";
+        while (clock.Elapsed < timeout)
+        {
+            var nodes = ClusterNodes(pods[0].Pod.HostPort("resp"));
+            var counts = pods.Select(p => p.Pod.HostPort("resp"))
+                .Select(port => (Expected: nodes.SingleOrDefault(n => n.Port == port)?.Slots.Count(keySlots.Contains) ?? -1, Hosted: InfoField(port, "orleans_silo_active_slots")))
+                .ToList();
+            if (counts.All(c => c.Expected == c.Hosted)) return;
+            last = string.Join(", ", counts.Select(c => $"{c.Hosted} hosted/{c.Expected} owned"));
+            await Task.Delay(100);
+        }
+        Assert.Fail($"slots with keys not on their owners within {timeout.TotalSeconds:0} s: {last}");
+    }
+
+    /// <summary>A field of INFO cluster through this pod.</summary>
+    private int InfoField(int port, string field)
+    {
+        var line = Lines(Cli(port, "INFO", "cluster")).SingleOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return line is null ? -1 : int.Parse(line[(field.Length + 1)..]);
+    }
+
+    /// <summary>Slots CLUSTER SLOTS covers exactly once, each with a master at one of <paramref name="endpoints"/> on 127.0.0.1.</summary>
+    private int CoveredSlots(int port, int[] endpoints)
+    {
+        using var redis = ConnectionMultiplexer.Connect(new ConfigurationOptions { EndPoints = { { "127.0.0.1", port } }, Password = _password, AllowAdmin = true, TieBreaker = "" });
+        var ranges = (RedisResult[])redis.GetServer("127.0.0.1", port).Execute("CLUSTER", "SLOTS")!;
+        var covered = new bool[HashSlot.Count];
+        foreach (var range in ranges.Select(r => (RedisResult[])r!))
+        {
+            var master = (RedisResult[])range[2]!;
+            Assert.Equal("127.0.0.1", (string)master[0]!);
+            Assert.Contains((int)master[1], endpoints);
+            for (int slot = (int)range[0]; slot <= (int)range[1]; slot++)
+            {
+                Assert.False(covered[slot], $"slot {slot} twice in CLUSTER SLOTS");
+                covered[slot] = true;
+            }
+        }
+        return covered.Count(c => c);
+    }
+
+    private void SetValues(int port, Dictionary<string, string> values)
+    {
+        var (setOutput, exit) = RedisCli.Run(port, [], string.Concat(values.Select(kv => $"SET {kv.Key} {kv.Value}\n")), _password);
+        Assert.Equal(0, exit);
+        Assert.Equal(Enumerable.Repeat("OK", values.Count), Lines(setOutput));
     }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -325,7 +572,10 @@ public sealed class PodBootTests(ITestOutputHelper output) : IDisposable
 /// (resp, silo, gateway, health) gets a free port on 127.0.0.1 of its own per pod, substituted where the args give
 /// that number to a port switch (or an env var to a port setting). Probes are sent to the same mapped port.</item>
 /// <item>Pod fields: metadata.name → orleanslua-test-N, metadata.namespace → default, status.podIP → 127.0.0.1
-/// (what each silo advertises; the three differ by port).</item>
+/// (what each silo advertises, and announces to cluster clients through `--announce-ip $(POD_IP)`; the pods differ
+/// by port: a node announces the port it binds, the mapped resp port here, 6379 in Kubernetes).</item>
+/// <item>`$(VAR)` in args: expanded from the container's variables (after the substitutions above), as the kubelet
+/// does.</item>
 /// <item>ConfigMap and Secret references: the values of the ConfigMap and Secret kustomize rendered.</item>
 /// <item>ORLEANSLUA_POSTGRES: Host and Port point at a private PostgreSQL started for the test instead of the
 /// orleanslua-postgres Service; user, password and database stay the Secret's (the test creates that role as a
@@ -386,12 +636,8 @@ public sealed class LocalPod
         // Which configuration keys are ports (for env overrides such as Gateway__Port).
         var portKeys = ManifestTests.PortSwitches.Keys.Select(f => SiloConfiguration.SwitchMappings[f]).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-        var args = Args(container);
-        for (int i = 0; i + 1 < args.Count; i++)
-            if (ManifestTests.PortSwitches.ContainsKey(args[i]))
-                args[i + 1] = portMap[int.Parse(args[i + 1])].ToString();
-
         var environment = new Dictionary<string, string> { ["DOTNET_RUNNING_IN_CONTAINER"] = "true" };
+        var declared = new Dictionary<string, string>();
         foreach (var env in Env(container))
         {
             string variable = Str(env["name"]);
@@ -409,9 +655,15 @@ public sealed class LocalPod
             };
             if (variable == "ORLEANSLUA_POSTGRES") value = WithPrivateServer(value, postgres);
             if (portKeys.Contains(variable.Replace("__", ":")) && int.TryParse(value, out int port)) value = portMap[port].ToString();
-            environment[variable] = value;
+            environment[variable] = declared[variable] = value;
         }
         Assert.DoesNotContain("KUBERNETES_SERVICE_HOST", environment.Keys);
+
+        // $(POD_IP) and the like, from the container's own variables, as the kubelet expands them; then the ports.
+        var args = Args(container).Select(a => ExpandVariables(a, declared)).ToList();
+        for (int i = 0; i + 1 < args.Count; i++)
+            if (ManifestTests.PortSwitches.ContainsKey(args[i]))
+                args[i + 1] = portMap[int.Parse(args[i + 1])].ToString();
 
         return new LocalPod
         {
