@@ -114,6 +114,7 @@ public sealed class GrainCallRetry(ILogger? logger = null, TimeSpan? budget = nu
     /// silo became unavailable for message: Request […]->[… target] …" (the request may have run); that
     /// message names the request that failed, which for an addressing failure is a system target (the grain
     /// directory) and not our grain. Every other rejection happens before the target grain runs the call.
+    /// A call cancelled by the runtime is treated like one whose silo died.
     /// </summary>
     public static Failure Classify(Exception ex)
     {
@@ -126,6 +127,10 @@ public sealed class GrainCallRetry(ILogger? logger = null, TimeSpan? budget = nu
                 return Failure.NotDelivered;
             case OrleansException when ex.GetType().Name is "ConnectionFailedException":
                 return Failure.NotDelivered;
+            // The gateway passes no cancellation token: a call cancelled under it was cut off by the runtime
+            // (the distributed directory cancels what depended on a silo that died), and it may have run.
+            case OperationCanceledException:
+                return Failure.OutcomeUnknown;
             default:
                 return Failure.Other;
         }

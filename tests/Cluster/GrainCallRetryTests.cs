@@ -33,6 +33,9 @@ public class GrainCallRetryTests
         Assert.Equal(Failure.Other, Classify(new InvalidOperationException("BUSY Redis is busy running a script.")));
         Assert.Equal(Failure.Other, Classify(new TimeoutException("Response did not arrive on time")));
         Assert.Equal(Failure.OutcomeUnknown, Classify(new AggregateException(new SiloUnavailableException(InFlightToShard))));
+        // the runtime cancelled a call the gateway passed no token to (the distributed directory, for a silo that died)
+        Assert.Equal(Failure.OutcomeUnknown, Classify(new OperationCanceledException()));
+        Assert.Equal(Failure.OutcomeUnknown, Classify(new TaskCanceledException()));
     }
 
     [Fact]
