@@ -31,4 +31,7 @@ public interface IPubSubObserver : IGrainObserver
     /// (the hub already matched them); returns how many clients received it.
     /// </summary>
     Task<int> Deliver(byte[] channel, byte[] message, byte[][] patterns);
+
+    /// <summary>SPUBLISH: pushes the message to this gateway's subscribers of the shard channel; returns how many received it.</summary>
+    Task<int> DeliverShard(byte[] channel, byte[] message);
 }

@@ -36,6 +36,15 @@ public interface IShardGrain : IGrainWithIntegerKey
 
     /// <summary>The silo that hosts this slot's activation now: a moving slot answers from its new owner once it arrived.</summary>
     Task<SiloAddress> Host();
+
+    /// <summary>A gateway's number of subscribers for a shard channel of this slot changed; 0 removes it.</summary>
+    Task SetShardSubscribers(IPubSubObserver gateway, byte[] channel, int count);
+
+    /// <summary>SPUBLISH: delivers to every gateway with a subscriber of the shard channel; returns the clients reached.</summary>
+    Task<long> ShardPublish(byte[] channel, byte[] message);
+
+    /// <summary>PUBSUB SHARDCHANNELS and SHARDNUMSUB for this slot: its shard channels with their subscriber counts.</summary>
+    Task<ShardChannelCount[]> ShardChannels();
 }
 
 [GenerateSerializer, Immutable]
@@ -109,3 +118,6 @@ public static class ShardGrainType
     /// <summary>The Orleans grain type name of the shard grain (fan-out asks for its active activations).</summary>
     public const string Name = "shard";
 }
+
+[GenerateSerializer, Immutable]
+public sealed record ShardChannelCount([property: Id(0)] byte[] Channel, [property: Id(1)] long Subscribers);

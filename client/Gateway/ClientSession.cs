@@ -62,6 +62,7 @@ public sealed class ClientSession(long id, EndPoint? remote, EndPoint? local, Ac
     // what CLIENT LIST shows; the connection keeps them current
     public int Subscriptions { get; set; }
     public int PatternSubscriptions { get; set; }
+    public int ShardSubscriptions { get; set; }
     public int QueuedInMulti { get; set; } = -1;
     public bool Blocked { get; set; }
     /// <summary>Running commands (never idle meanwhile, however long a script takes).</summary>
@@ -87,7 +88,7 @@ public sealed class ClientSession(long id, EndPoint? remote, EndPoint? local, Ac
     /// <summary>After an ACL change: ends the connection if its user may no longer read a channel it subscribed to.</summary>
     public Action? CheckSubscriptions { get; set; }
 
-    public bool IsPubSub => Subscriptions + PatternSubscriptions > 0;
+    public bool IsPubSub => Subscriptions + PatternSubscriptions + ShardSubscriptions > 0;
 
     /// <summary>One CLIENT LIST / CLIENT INFO line (Redis 7 field order).</summary>
     public string Describe()
@@ -96,7 +97,7 @@ public sealed class ClientSession(long id, EndPoint? remote, EndPoint? local, Ac
         var flags = (Blocked ? "b" : "") + (IsPubSub ? "P" : "") + (QueuedInMulti >= 0 ? "x" : "") + (NoEvict ? "e" : "");
         return $"id={Id} addr={Address} laddr={LocalAddress} fd=0 name={Name} age={(long)(now - Created).TotalSeconds} " +
                $"idle={(long)(now - LastInteraction).TotalSeconds} flags={(flags.Length == 0 ? "N" : flags)} db=0 sub={Subscriptions} " +
-               $"psub={PatternSubscriptions} ssub=0 multi={QueuedInMulti} qbuf={QueryBufferBytes} qbuf-free=0 argv-mem=0 multi-mem=0 " +
+               $"psub={PatternSubscriptions} ssub={ShardSubscriptions} multi={QueuedInMulti} qbuf={QueryBufferBytes} qbuf-free=0 argv-mem=0 multi-mem=0 " +
                $"rbs=0 rbp=0 obl=0 oll=0 omem={OutputBufferBytes} tot-mem=0 events=r cmd={LastCommand} user={User.Name} redir=-1 " +
                $"resp={(int)Protocol} lib-name={LibName} lib-ver={LibVersion}";
     }

@@ -29,7 +29,7 @@ public sealed class GatewayContext
         FanOut = new FanOutCommands(Router);
         Connection = new ConnectionCommands(this, grains);
         Blocked = new BlockedClients(grains);
-        PubSub = new PubSubBroker(grains);
+        PubSub = new PubSubBroker(grains, Router);
         telemetry.ObserveGateway(() => clients.Count, () => Blocked.Count);
     }
 

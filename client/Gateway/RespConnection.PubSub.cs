@@ -1,45 +1,51 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
 using OrleansLua.Protocol;
 
 namespace OrleansLua.Client.Gateway;
 
 /// <summary>
-/// SUBSCRIBE / PSUBSCRIBE / UNSUBSCRIBE / PUNSUBSCRIBE / PUBLISH / PUBSUB. Messages reach this
-/// connection out of band (pushed by the gateway's <see cref="PubSubBroker"/>); RESP2 connections in
+/// SUBSCRIBE / PSUBSCRIBE / SSUBSCRIBE and their UNSUBSCRIBEs, PUBLISH / SPUBLISH / PUBSUB. Messages reach
+/// this connection out of band (pushed by the gateway's <see cref="PubSubBroker"/>); RESP2 connections in
 /// subscribed mode accept only the Pub/Sub commands, PING, QUIT and RESET, as Redis does.
 /// </summary>
 public sealed partial class RespConnection
 {
-    private readonly HashSet<string> _subscribedChannels = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _subscribedPatterns = new(StringComparer.Ordinal);
-    /// <summary>Guards the two sets: the connection loop changes them, the push pump reads them.</summary>
+    /// <summary>Per <see cref="SubscriptionKind"/>: channels, patterns, shard channels.</summary>
+    private readonly HashSet<string>[] _subscribed = [new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
+    /// <summary>Guards the sets: the connection loop changes them, the push pump reads them.</summary>
     private readonly Lock _subscriptions = new();
-    private Channel<(byte[] Channel, byte[] Message, byte[]? Pattern)>? _pushes;
+    private Channel<(byte[] Channel, byte[] Message, byte[]? Pattern, bool Shard)>? _pushes;
     /// <summary>Bytes of messages queued and not yet written (client-output-buffer-limit pubsub).</summary>
     private long _queuedBytes;
     /// <summary>Since when the queue has stayed above the soft limit (Stopwatch ticks; 0 = it is below).</summary>
     private long _overSoftSince;
 
-    private int SubscriptionCount
+    private HashSet<string> Subscribed(SubscriptionKind kind) => _subscribed[(int)kind];
+
+    /// <summary>Every subscription of the connection (it is in subscribed mode while there is one).</summary>
+    private int SubscriptionCount => CountSubscriptions(SubscriptionKind.Channel) + _session.ShardSubscriptions;
+
+    /// <summary>What a (un)subscribe reply counts, as Redis: channels and patterns together; shard channels on their own.</summary>
+    private int CountSubscriptions(SubscriptionKind kind)
     {
-        get
+        lock (_subscriptions)
         {
-            lock (_subscriptions)
-            {
-                // kept current for CLIENT LIST and INFO's pubsub_clients
-                _session.Subscriptions = _subscribedChannels.Count;
-                _session.PatternSubscriptions = _subscribedPatterns.Count;
-                return _subscribedChannels.Count + _subscribedPatterns.Count;
-            }
+            // kept current for CLIENT LIST and INFO's pubsub_clients
+            _session.Subscriptions = Subscribed(SubscriptionKind.Channel).Count;
+            _session.PatternSubscriptions = Subscribed(SubscriptionKind.Pattern).Count;
+            _session.ShardSubscriptions = Subscribed(SubscriptionKind.ShardChannel).Count;
+            return kind == SubscriptionKind.ShardChannel ? _session.ShardSubscriptions : _session.Subscriptions + _session.PatternSubscriptions;
         }
     }
 
     /// <summary>RESP2 subscribed mode refuses everything but these.</summary>
     private bool RefusedInSubscribedMode(CommandSpec spec) =>
         _session.Protocol == RespProtocol.Resp2 && SubscriptionCount > 0
-        && spec.Name is not ("subscribe" or "psubscribe" or "unsubscribe" or "punsubscribe" or "ping" or "quit" or "reset");
+        && spec.Name is not ("subscribe" or "psubscribe" or "ssubscribe" or "unsubscribe" or "punsubscribe" or "sunsubscribe"
+            or "ping" or "quit" or "reset");
 
     private static string SubscribedModeError(CommandSpec spec) =>
         $"ERR Can't execute '{spec.Name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
@@ -51,9 +57,15 @@ public sealed partial class RespConnection
         {
             case "subscribe":
             case "psubscribe":
+            case "ssubscribe":
             {
-                bool pattern = spec.Name == "psubscribe";
-                var set = pattern ? _subscribedPatterns : _subscribedChannels;
+                var kind = KindOf(spec);
+                var set = Subscribed(kind);
+                if (kind == SubscriptionKind.ShardChannel && ShardChannelsRefusal(args[1..]) is { } refusal)
+                {
+                    _out.WriteError(refusal);
+                    break;
+                }
                 StartPushPump();
                 // Hold the output while registering so no message overtakes the confirmation.
                 await _writeLock.WaitAsync(_cancellation);
@@ -63,8 +75,8 @@ public sealed partial class RespConnection
                     {
                         bool added;
                         lock (_subscriptions) added = set.Add(PubSubBroker.Name(args[i]));
-                        if (added) await broker.SubscribeAsync(this, args[i], pattern);
-                        WriteSubscriptionReply(spec.Name, args[i], SubscriptionCount);
+                        if (added) await broker.SubscribeAsync(this, args[i], kind);
+                        WriteSubscriptionReply(spec.Name, args[i], CountSubscriptions(kind));
                     }
                     await FlushLockedAsync();
                 }
@@ -76,12 +88,13 @@ public sealed partial class RespConnection
             }
             case "unsubscribe":
             case "punsubscribe":
+            case "sunsubscribe":
             {
-                bool pattern = spec.Name == "punsubscribe";
-                var set = pattern ? _subscribedPatterns : _subscribedChannels;
+                var kind = KindOf(spec);
+                var set = Subscribed(kind);
                 byte[][] names;
                 lock (_subscriptions) names = args.Length > 1 ? args[1..] : set.Select(n => System.Text.Encoding.Latin1.GetBytes(n)).ToArray();
-                if (names.Length == 0) WriteSubscriptionReply(spec.Name, null, SubscriptionCount);
+                if (names.Length == 0) WriteSubscriptionReply(spec.Name, null, CountSubscriptions(kind));
                 foreach (var name in names)
                 {
                     bool removed;
@@ -95,14 +108,41 @@ public sealed partial class RespConnection
                     {
                         _writeLock.Release();
                     }
-                    if (removed) await broker.UnsubscribeAsync(this, name, pattern);
-                    WriteSubscriptionReply(spec.Name, name, SubscriptionCount);
+                    if (removed) await broker.UnsubscribeAsync(this, name, kind);
+                    WriteSubscriptionReply(spec.Name, name, CountSubscriptions(kind));
                 }
                 break;
             }
             case "publish":
                 _out.WriteInteger(await broker.PublishAsync(args[1], args[2]));
                 break;
+            case "spublish":
+                if (ShardChannelsRefusal(args[1..2]) is { } moved) _out.WriteError(moved);
+                else _out.WriteInteger(await broker.PublishShardAsync(args[1], args[2]));
+                break;
+            case "pubsub|shardchannels":
+            {
+                var slots = await _gateway.Router.ActiveSlotsAsync();
+                var counts = await Task.WhenAll(slots.Select(s => _gateway.Router.FanOutCall(s, "pubsub|shardchannels",
+                    _gateway.Router.Read(s, "PUBSUB SHARDCHANNELS", g => g.ShardChannels()))));
+                var channels = counts.SelectMany(c => c).Select(c => c.Channel)
+                    .Where(c => args.Length < 3 || GlobPattern.IsMatch(args[2], c)).ToList();
+                _out.WriteArrayHeader(channels.Count);
+                foreach (var channel in channels) _out.WriteBulk(channel);
+                break;
+            }
+            case "pubsub|shardnumsub":
+            {
+                var channels = args[2..];
+                _out.WriteMapHeader(channels.Length);
+                foreach (var channel in channels)
+                {
+                    var counts = await _gateway.Router.Read(HashSlot.Of(channel), "PUBSUB SHARDNUMSUB", g => g.ShardChannels());
+                    _out.WriteBulk(channel);
+                    _out.WriteInteger(counts.FirstOrDefault(c => c.Channel.AsSpan().SequenceEqual(channel))?.Subscribers ?? 0);
+                }
+                break;
+            }
             case "pubsub|channels":
             {
                 var channels = await _gateway.PubSubHub.Channels(args.Length > 2 ? args[2] : null);
@@ -137,18 +177,33 @@ public sealed partial class RespConnection
         _out.WriteInteger(count);
     }
 
+    private static SubscriptionKind KindOf(CommandSpec spec) => spec.Name switch
+    {
+        "psubscribe" or "punsubscribe" => SubscriptionKind.Pattern,
+        "ssubscribe" or "sunsubscribe" => SubscriptionKind.ShardChannel,
+        _ => SubscriptionKind.Channel,
+    };
+
+    /// <summary>Shard channels of one command must share a slot (CROSSSLOT), and with cluster-redirects be this node's.</summary>
+    private string? ShardChannelsRefusal(byte[][] channels)
+    {
+        int slot = HashSlot.Of(channels[0]);
+        if (channels.Any(c => HashSlot.Of(c) != slot)) return SlotRouter.CrossSlotError;
+        return _gateway.Router.Redirect(slot);
+    }
+
     /// <summary>
     /// A published message for this connection (called by the broker, any thread): queued, and
     /// written by the push pump. False when this subscriber is too slow and gets disconnected: its
     /// queue passed client-output-buffer-limit pubsub's hard limit, or stayed over the soft limit
     /// for its seconds (32 MB, or 8 MB for 60 s by default), as in Redis.
     /// </summary>
-    public bool QueueMessage(byte[] channel, byte[] message, byte[]? pattern)
+    public bool QueueMessage(byte[] channel, byte[] message, byte[]? pattern, bool shard)
     {
         if (_session.CloseRequested) return false; // cut off already: its subscriptions go when the connection ends
         long queued = Interlocked.Add(ref _queuedBytes, channel.Length + message.Length + (pattern?.Length ?? 0) + 32);
         _session.OutputBufferBytes = queued;
-        if (!OverPubSubLimit(queued) && _pushes is { } pushes && pushes.Writer.TryWrite((channel, message, pattern))) return true;
+        if (!OverPubSubLimit(queued) && _pushes is { } pushes && pushes.Writer.TryWrite((channel, message, pattern, shard))) return true;
         _logger.LogWarning("Connection {Id} ({Address}) is not reading its Pub/Sub messages ({Bytes} bytes queued); closing it",
             _session.Id, _session.Address, queued);
         Kill();
@@ -172,7 +227,7 @@ public sealed partial class RespConnection
     private void StartPushPump()
     {
         if (_pushes is not null) return;
-        _pushes = Channel.CreateUnbounded<(byte[], byte[], byte[]?)>(new UnboundedChannelOptions { SingleReader = true });
+        _pushes = Channel.CreateUnbounded<(byte[], byte[], byte[]?, bool)>(new UnboundedChannelOptions { SingleReader = true });
         _ = PumpPushesAsync(_pushes.Reader);
     }
 
@@ -182,11 +237,11 @@ public sealed partial class RespConnection
     /// </summary>
     private void StopPushPump() => _pushes?.Writer.TryComplete();
 
-    private async Task PumpPushesAsync(ChannelReader<(byte[] Channel, byte[] Message, byte[]? Pattern)> reader)
+    private async Task PumpPushesAsync(ChannelReader<(byte[] Channel, byte[] Message, byte[]? Pattern, bool Shard)> reader)
     {
         try
         {
-            await foreach (var (channel, message, pattern) in reader.ReadAllAsync(_cancellation))
+            await foreach (var (channel, message, pattern, shard) in reader.ReadAllAsync(_cancellation))
             {
                 await _writeLock.WaitAsync(_cancellation);
                 try
@@ -194,13 +249,12 @@ public sealed partial class RespConnection
                     // Unsubscribed meanwhile (under this lock): the client must not see it any more.
                     bool subscribed;
                     lock (_subscriptions)
-                        subscribed = pattern is null
-                            ? _subscribedChannels.Contains(PubSubBroker.Name(channel))
-                            : _subscribedPatterns.Contains(PubSubBroker.Name(pattern));
+                        subscribed = pattern is not null ? Subscribed(SubscriptionKind.Pattern).Contains(PubSubBroker.Name(pattern))
+                            : Subscribed(shard ? SubscriptionKind.ShardChannel : SubscriptionKind.Channel).Contains(PubSubBroker.Name(channel));
                     if (!subscribed) continue;
                     var frame = new RespWriter(_session.Protocol, 64 + channel.Length + message.Length);
                     frame.WritePushHeader(pattern is null ? 3 : 4);
-                    frame.WriteBulkString(pattern is null ? "message" : "pmessage");
+                    frame.WriteBulkString(pattern is not null ? "pmessage" : shard ? "smessage" : "message");
                     if (pattern is not null) frame.WriteBulk(pattern);
                     frame.WriteBulk(channel);
                     frame.WriteBulk(message);
@@ -227,26 +281,27 @@ public sealed partial class RespConnection
         if (user is null || user.AllChannels) return;
         bool denied;
         lock (_subscriptions)
-            denied = _subscribedChannels.Any(c => !user.CanAccessChannel(System.Text.Encoding.Latin1.GetBytes(c), isPattern: false))
-                || _subscribedPatterns.Any(p => !user.CanAccessChannel(System.Text.Encoding.Latin1.GetBytes(p), isPattern: true));
+            denied = Subscribed(SubscriptionKind.Channel).Concat(Subscribed(SubscriptionKind.ShardChannel))
+                    .Any(c => !user.CanAccessChannel(System.Text.Encoding.Latin1.GetBytes(c), isPattern: false))
+                || Subscribed(SubscriptionKind.Pattern).Any(p => !user.CanAccessChannel(System.Text.Encoding.Latin1.GetBytes(p), isPattern: true));
         if (!denied) return;
         _logger.LogInformation("Connection {Id}: user {User} may no longer read a channel it subscribed to; closing it", _session.Id, user.Name);
         Kill();
     }
 
-    /// <summary>Connection end or RESET: leave every channel and pattern.</summary>
+    /// <summary>Connection end or RESET: leave every channel, pattern and shard channel.</summary>
     private async Task UnsubscribeAllAsync()
     {
-        string[] channels, patterns;
+        var left = new List<(string Name, SubscriptionKind Kind)>();
         lock (_subscriptions)
         {
-            channels = _subscribedChannels.ToArray();
-            patterns = _subscribedPatterns.ToArray();
-            _subscribedChannels.Clear();
-            _subscribedPatterns.Clear();
-            _session.Subscriptions = _session.PatternSubscriptions = 0;
+            foreach (var kind in Enum.GetValues<SubscriptionKind>())
+            {
+                left.AddRange(Subscribed(kind).Select(n => (n, kind)));
+                Subscribed(kind).Clear();
+            }
+            _session.Subscriptions = _session.PatternSubscriptions = _session.ShardSubscriptions = 0;
         }
-        foreach (var name in channels) await _gateway.PubSub.UnsubscribeAsync(this, System.Text.Encoding.Latin1.GetBytes(name), pattern: false);
-        foreach (var name in patterns) await _gateway.PubSub.UnsubscribeAsync(this, System.Text.Encoding.Latin1.GetBytes(name), pattern: true);
+        foreach (var (name, kind) in left) await _gateway.PubSub.UnsubscribeAsync(this, System.Text.Encoding.Latin1.GetBytes(name), kind);
     }
 }

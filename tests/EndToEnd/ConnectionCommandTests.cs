@@ -76,7 +76,7 @@ public class ConnectionCommandTests(ClusterFixture fixture)
         Assert.Equal("-ERR Syntax error in HELLO option 'bogus'\r\n", _c.Call("HELLO", "3", "bogus"));
         var hello = _c.Call("HELLO", "3", "AUTH", "default", "pw", "SETNAME", "me");
         Assert.StartsWith("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.2.4\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:", hello);
-        Assert.EndsWith("$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n", hello);
+        Assert.EndsWith("$4\r\nmode\r\n$7\r\ncluster\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n", hello);
         Assert.Equal("$2\r\nme\r\n", _c.Call("CLIENT", "GETNAME"));
         Assert.StartsWith("*14\r\n", _c.Call("HELLO", "2"));
     }

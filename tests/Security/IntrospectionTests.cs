@@ -44,7 +44,7 @@ public class IntrospectionTests(SecureClusterFixture fixture)
         {
             Assert.Equal(before + 6, Connected());
             var cluster = a.Call("INFO", "cluster");
-            Assert.Equal("0", Field(cluster, "cluster_enabled"));
+            Assert.Equal("1", Field(cluster, "cluster_enabled"));
             Assert.Equal("2", Field(cluster, "orleans_silos"));
             Assert.Equal("2", Field(cluster, "orleans_gateways"));
             Assert.Equal("10000", Field(a.Call("INFO"), "maxclients"));
