@@ -25,7 +25,7 @@ public sealed class GatewayContext
         Cluster = cluster;
         CommandStats = commandStats;
         SlowLog = slowLog;
-        Router = new SlotRouter(grains, cluster.Settings, slotMap, new GrainCallRetry(retryLogger));
+        Router = new SlotRouter(grains, cluster.Settings, slotMap, new GrainCallRetry(retryLogger)) { BoundCalls = Options.BoundCalls };
         FanOut = new FanOutCommands(Router);
         Connection = new ConnectionCommands(this, grains);
         Blocked = new BlockedClients(grains);

@@ -14,6 +14,13 @@ public sealed class GatewayOptions
     public string? AnnounceIp { get; set; }
     public int? AnnouncePort { get; set; }
     public string? AnnounceHostname { get; set; }
+    /// <summary>
+    /// Set in a standalone gateway (an Orleans client): a call that goes through a silo to a grain on another silo
+    /// that dies is never answered (only the forwarding silo could notice), so a batch without a script that gets
+    /// no answer within busy-reply-threshold + 5 s counts as lost on a dead silo (<see cref="SlotRouter.FanOutBound"/>).
+    /// </summary>
+    public bool BoundCalls { get; set; }
+
     /// <summary>Set in a silo: the gateway serves clients once its node is in the slot map (a standalone gateway owns no slots).</summary>
     public bool JoinsSlotMap { get; set; }
     /// <summary>Commands parsed from one read before they are executed (bounds memory per connection).</summary>

@@ -130,6 +130,7 @@ public sealed class GrainCallRetry(ILogger? logger = null, TimeSpan? budget = nu
             // The gateway passes no cancellation token: a call cancelled under it was cut off by the runtime
             // (the distributed directory cancels what depended on a silo that died), and it may have run.
             case OperationCanceledException:
+            case UnansweredCallException:
                 return Failure.OutcomeUnknown;
             default:
                 return Failure.Other;
@@ -166,6 +167,9 @@ public sealed class GrainCallRetry(ILogger? logger = null, TimeSpan? budget = nu
         return newline < 0 ? message : message[..newline];
     }
 }
+
+/// <summary>A call that got no answer within its bound: its silo died under it, and it may have run.</summary>
+public sealed class UnansweredCallException(string message) : Exception(message);
 
 /// <summary>Becomes the client's <c>-TRYAGAIN …</c> reply (Redis Cluster's "retry this yourself").</summary>
 public sealed class TryAgainException(string reason, Exception? inner = null) : Exception("TRYAGAIN " + reason, inner);

@@ -73,8 +73,27 @@ public sealed class SlotRouter(IGrainFactory grains, ServerSettings settings, Sl
             : ExecuteUntraced(slot, batch);
 
     private Task<byte[]> ExecuteUntraced(int slot, ShardBatch batch) =>
-        Retry.RunAsync((Router: this, Slot: slot, Batch: batch), static s => s.Router.Shard(s.Slot).Execute(s.Batch),
+        Retry.RunAsync((Router: this, Slot: slot, Batch: batch), static s => s.Router.Bounded(s.Router.Shard(s.Slot).Execute(s.Batch), s.Batch),
             static s => GrainCallRetry.IsReadOnly(s.Slot, s.Batch), "Shard batch");
+
+    /// <summary>With <see cref="GatewayOptions.BoundCalls"/>: a batch without a script (Client is set only for those) answers within the bound.</summary>
+    public bool BoundCalls { get; set; }
+
+    private Task<byte[]> Bounded(Task<byte[]> call, ShardBatch batch) =>
+        BoundCalls && batch.Client is null ? BoundedAsync(call) : call;
+
+    private async Task<byte[]> BoundedAsync(Task<byte[]> call)
+    {
+        var bound = FanOutBound;
+        try
+        {
+            return await call.WaitAsync(bound);
+        }
+        catch (TimeoutException)
+        {
+            throw new UnansweredCallException($"no answer within {bound.TotalMilliseconds:0} ms");
+        }
+    }
 
     /// <summary>
     /// The single slot of a command's keys: -1 if it has none, or an error (CROSSSLOT, bad key count).

@@ -32,6 +32,6 @@ public static class StandaloneGateway
                 .Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = ScriptCallTimeout);
             if (traces) client.AddActivityPropagation();
         });
-        builder.Services.AddRespGateway(builder.Configuration);
+        builder.Services.AddRespGateway(builder.Configuration, gateway => gateway.BoundCalls = true);
     }
 }

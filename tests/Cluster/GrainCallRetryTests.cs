@@ -36,6 +36,8 @@ public class GrainCallRetryTests
         // the runtime cancelled a call the gateway passed no token to (the distributed directory, for a silo that died)
         Assert.Equal(Failure.OutcomeUnknown, Classify(new OperationCanceledException()));
         Assert.Equal(Failure.OutcomeUnknown, Classify(new TaskCanceledException()));
+        // a standalone gateway's call through a silo to one that died is never answered: lost after its bound
+        Assert.Equal(Failure.OutcomeUnknown, Classify(new OrleansLua.Client.Gateway.UnansweredCallException("no answer within 10000 ms")));
     }
 
     [Fact]
