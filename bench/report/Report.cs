@@ -18,7 +18,8 @@ public sealed partial class Report(ResultSet set)
         ["redis"] = "redis-server, `--save '' --appendonly no` (nothing persisted)",
         ["ol-1-memory"] = "one OrleansLua silo, `--storage memory` (a cache: nothing persisted)",
         ["ol-1-durable"] = "one silo, `--storage local --appendfsync everysec` (embedded SQLite, fresh data dir)",
-        ["ol-3-memory"] = "three silo processes on 127.0.0.1, PostgreSQL membership, `--storage memory`; connections round-robin over the three gateways",
+        ["ol-3-memory"] = "three silo processes on 127.0.0.1, PostgreSQL membership, `--storage memory`; connections round-robin over the three gateways (a request for another silo's slot is forwarded there)",
+        ["ol-3-memory-cluster"] = "the same three silos with `--cluster-redirects yes`; the generator is a cluster client (`--cluster`): every request goes to its slot's silo, `-MOVED` is followed",
         ["ol-3-durable"] = "three silos, `--storage postgres --appendfsync everysec` (the same private PostgreSQL, fsync on); connections round-robin over the three gateways",
     };
 
@@ -47,7 +48,9 @@ public sealed partial class Report(ResultSet set)
         Connections();
         Cpu();
         CrossCheck();
+        ClusterClientCpu();
         ScalingModel();
+        ScaleOutSection();
         Profile();
         Anomalies();
         Commands();
@@ -354,7 +357,9 @@ public sealed partial class Report(ResultSet set)
         md.AppendLine("## Cross-check with redis-benchmark").AppendLine();
         int n = set.Run.Settings?.RedisBenchmarkRequests ?? 0;
         md.AppendLine($"`redis-benchmark -t get,set,incr -c {mainConnections} -n {(n > 0 ? n.ToString(CultureInfo.InvariantCulture) : "N")} -r 100000 --csv` " +
-                      "against the same servers, beside the generator's closest workload at the same connection count. " +
+                      "against the same servers (with `--cluster` for `ol-3-memory-cluster`: redis-benchmark's cluster mode: each client talks to one node " +
+                      "and its keys carry a hash tag of one of that node's slots), beside the generator's closest workload " +
+                      "at the same connection count. " +
                       "The two tools should agree on the ratio between the servers; absolute numbers differ somewhat " +
                       "(redis-benchmark is a single-threaded C client, the generator a .NET one with a latency histogram).").AppendLine();
         md.AppendLine("| scenario | redis-benchmark test | req/s | p50 | p99 | generator workload | ops/s | p50 | p99 | generator / redis-benchmark |");
