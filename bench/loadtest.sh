@@ -583,6 +583,7 @@ write_run_json() { # status
     --arg invocation "$(printf '%q ' "${ARGV[@]}")" \
     --argjson quick "$QUICK" --argjson duration "$DURATION" --argjson warmup "$WARMUP" --argjson rate "$RATE" \
     --argjson connections "$CONNECTIONS" --argjson slotWarm "$SLOT_WARM" --argjson benchN "$BENCH_N" \
+    --argjson scaleDuration "$SCALE_DURATION" --argjson joinAt "$JOIN_AT" \
     --arg scenarios "${SCENARIOS[*]}" \
     --arg dotnet "$(version_of dotnet --version)" \
     --arg redis "$(version_of redis-server --version)" \
@@ -599,6 +600,7 @@ write_run_json() { # status
       invocation: $invocation,
       settings: {quick: ($quick == 1), durationSeconds: $duration, warmupSeconds: $warmup, openLoopRate: $rate,
                  connections: $connections, slotWarmSeconds: $slotWarm, redisBenchmarkRequests: $benchN,
+                 scaleoutDurationSeconds: $scaleDuration, joinAtSeconds: $joinAt,
                  scenarios: ($scenarios | split(" "))},
       versions: {dotnet: $dotnet, redisServer: $redis, redisBenchmark: $redisBenchmark, postgres: $postgres,
                  orleansLuaCommit: $commit, trackedFilesChanged: ($dirty | tonumber)},

@@ -405,6 +405,13 @@ public sealed partial class Report(ResultSet set)
                 notes.Add($"{RunName(r, withScenario: true)}: did not sustain the target rate ({Charts.Thousands(r.Throughput)} of {Charts.Thousands(t)}/s): its latencies are queueing");
             if (r.Operations == 0) notes.Add($"{RunName(r, withScenario: true)}: no operation completed");
         }
+        if (set.ScaleOut?.Result is { } so)
+        {
+            if (so.ErrorCount > 0)
+                notes.Add($"scale-out: {so.ErrorCount} error replies ({string.Join(", ", so.Errors!.Select(e => $"{e.Key} {e.Value}"))}) " +
+                          $"of {Charts.Thousands(so.Operations)} operations");
+            if (set.ScaleOut.Events.Silo3StartedUnixMs is null) notes.Add("scale-out: the third silo was not started during the run");
+        }
         var steps = set.Results.Where(r => r.LatencyMicros.P999 >= 5 * r.LatencyMicros.P99 && r.LatencyMicros.P999 >= 10_000).ToList();
         if (steps.Count > 0)
             notes.Add($"Steps in the latency tail (p99.9 at least 5× p99 and 10 ms or more; stalls of the server or the machine, " +

@@ -443,8 +443,9 @@ public sealed class ClusterConnection : ILoadConnection
             if (link is not null && Array.TrueForAll(_links, l => l is null or { Dead: true }) && !_closed && !ended)
                 _map.RequestRefresh(); // every socket is gone: only a new map can help
         }
-        bool normalEnd = lost == 0 && (code == "TIMEOUT" || (code == "CONNECTION" && ended));
-        if (!normalEnd)
+        // A node that leaves closes its sockets once its slots are gone: with nothing lost that is no news.
+        bool quiet = lost == 0 && code is ("TIMEOUT" or "CONNECTION");
+        if (!quiet)
             Console.Error.WriteLine($"connection {_index} ({(link is null ? "no node" : link.Node.Endpoint)}): {why}" +
                 (lost > 0 ? $"; {lost} measured request(s) unanswered, counted as {code}" : ""));
     }

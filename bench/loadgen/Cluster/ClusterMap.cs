@@ -125,7 +125,16 @@ public sealed class ClusterMap
             {
                 await _wake.WaitAsync(period, stop);
                 Volatile.Write(ref _wakeRequested, 0);
-                await RefreshAsync(connections, stop);
+                try
+                {
+                    await RefreshAsync(connections, stop);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A reply it could not read: the map stays as it is until the next refresh.
+                    Interlocked.Increment(ref _failedRefreshes);
+                    Console.Error.WriteLine($"cluster map refresh failed: {e.Message}");
+                }
                 await Task.Delay(MinRefreshInterval, stop);
             }
         }
