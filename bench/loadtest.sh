@@ -12,8 +12,9 @@
 #   ol-scaleout    scale-out: two silos as ol-3-memory-cluster under a getset load of the cluster-mode
 #                  generator (closed loop, 50 connections, --scaleout-duration s measured), a third silo
 #                  started --join-at s after the generator; replies per node per second (generator), and
-#                  per silo every second its INFO orleans_silo_active_slots and CPU; the report says when
-#                  the third silo answered 25 % of the requests and held 25 % of the active slots
+#                  per silo every second its INFO orleans_silo_active_slots, its node's slots in CLUSTER NODES
+#                  and its CPU (INFO commandstats would not do: OrleansLua's INFO sums every node); the report
+#                  says when the third silo answered 25 % of the requests and held 25 % of the active slots
 #
 # The PostgreSQL is a private server this script starts (fsync on; a fresh database per scenario);
 # with three silos and no cluster mode the generator's connections are spread round-robin over the
@@ -23,9 +24,8 @@
 #   - all seven workloads, 50 connections, pipeline 1, closed loop;
 #   - getset at 1, 4, 16 and 64 connections (throughput vs connections; 50 is the run above);
 #   - getset open loop at --rate requests/s (latency without coordinated omission);
-#   - redis and ol-1-memory only: redis-benchmark -t get,set,incr -c 50 -n 100000 -r 100000 --csv
-#     (cross-check of the generator).
-# ol-3-memory-cluster also gets redis-benchmark --cluster (the same test, as a cluster client).
+#   - redis, ol-1-memory and ol-3-memory-cluster only: redis-benchmark -t get,set,incr -c 50 -n 100000
+#     -r 100000 --csv (cross-check of the generator; with --cluster for ol-3-memory-cluster).
 # ol-scaleout runs none of the above: only its warm-up and the one scale-out run.
 # For every server process (silos, redis-server, the PostgreSQL) and the generator, the CPU time
 # (utime+stime from /proc/PID/stat) over each measured window is recorded, for CPU per operation, and
@@ -49,8 +49,9 @@
 #
 # Writes DIR/raw/*.json (one per generator run; git-ignored), DIR/raw/cpu/*.json, DIR/raw/warmup/,
 # DIR/raw/redis-benchmark/*.csv, DIR/raw/scaleout/ (the scale-out run's generator JSON, cpu.jsonl and
-# slots.jsonl with the per-silo samples, events.json), DIR/raw/logs/, DIR/raw/run.json (command lines, versions, machine)
-# and then DIR/report.md with PNG charts and DIR/summary.csv (one line per run). Every process and temp
+# slots.jsonl with the per-silo samples, events.json), DIR/raw/logs/, DIR/raw/run.json (command lines,
+# versions, machine) and then DIR/report.md with PNG charts, DIR/summary.csv (one line per run) and
+# DIR/scaleout.csv (the scale-out run, one line per second). Every process and temp
 # dir it started is removed on exit, Ctrl-C included. A full run takes about 17 minutes on 2 cores
 # (13.5 before ol-3-memory-cluster and ol-scaleout were added).
 set -euo pipefail
@@ -80,7 +81,7 @@ while (($#)); do
     --no-build) BUILD=0; shift ;;
     --scaleout-duration) SCALE_DURATION=$2; shift 2 ;;
     --join-at) JOIN_AT=$2; shift 2 ;;
-    -h|--help) sed -n '2,56p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -256,7 +257,7 @@ start_silos() { # scenario count storage-args...
     ports+=("$PORT")
   done
   for i in $(seq 1 "$count"); do
-    wait_ping "${ports[i-1]}" "silo $i of $scenario" "${SERVER_LOGS[i-1]}" "${SERVER_PIDS[i-1]}"
+    wait_ping "${ports[i-1]}" "silo $i of $scenario" "${SERVER_LOGS[i-1]}" "${SERVER_PIDS[i-1]}" || return 1
   done
   if ((count > 1)); then # every gateway sees every silo before the load starts
     for i in $(seq 1 "$count"); do wait_known_nodes "${ports[i-1]}" "$count"; done
@@ -265,6 +266,9 @@ start_silos() { # scenario count storage-args...
 }
 
 start_scenario() { # scenario
+  # The cluster scenarios' generator is a cluster client (PORTS are its seeds).
+  LOADGEN_EXTRA=()
+  [[ $1 == ol-3-memory-cluster || $1 == ol-scaleout ]] && LOADGEN_EXTRA=(--cluster)
   case "$1" in
     redis) start_redis ;;
     ol-1-memory) start_silos "$1" 1 --storage memory ;;
@@ -274,10 +278,6 @@ start_scenario() { # scenario
     ol-3-durable) start_silos "$1" 3 --storage postgres --appendfsync everysec ;;
     ol-scaleout) start_silos "$1" 2 --storage memory --cluster-redirects yes ;;
   esac
-  # The cluster scenarios' generator is a cluster client (PORTS are its seeds).
-  LOADGEN_EXTRA=()
-  [[ $1 == ol-3-memory-cluster || $1 == ol-scaleout ]] && LOADGEN_EXTRA=(--cluster)
-  return 0
 }
 LOADGEN_EXTRA=()
 
@@ -436,7 +436,7 @@ run_scenario() { # scenario
   log "scenario $sc: up on port(s) $PORTS; warming: untimed spread runs until every slot was written and read"
   warm_slots "$sc"
   if [[ $sc == ol-scaleout ]]; then
-    ((SCENARIO_OK)) && scaleout_run
+    if ((SCENARIO_OK)); then scaleout_run; else FAILED_RUNS+=("$sc (a silo exited before the run)"); fi
     finish_scenario "$sc"
     return 0
   fi
