@@ -403,7 +403,7 @@ loadgen() { # scenario name out-file loadgen-args...: one generator run with CPU
   server_cpu=$(jq '[.processes[] | select(.role != "loadgen") | .cpuSeconds] | add' "$RAW/cpu/$name.json")
   local others
   others=$(jq '(.machineCpuSeconds - ([.processes[].cpuSeconds] | add)) / .windowSeconds | if . < 0 then 0 else . end | . * 100 | round / 100' "$RAW/cpu/$name.json")
-  log "$(jq -r --argjson c "$server_cpu" --argjson w "$window" --argjson o "$others" '"  \(.label) \(.workload) c\(.connections) \(.mode)\(if .mode == "open" then " \(.targetRate)/s" else "" end): \(.throughput | floor) ops/s, p50 \(.latencyMicros.p50) µs, p99 \(.latencyMicros.p99) µs, servers \(if .operations > 0 then ($c * 1e6 / (.throughput * $w) | floor) else "-" end) µs CPU/op, errors \(.errors | add // 0), other processes \($o) cores"' "$out")"
+  log "$(jq -r --argjson c "$server_cpu" --argjson w "$window" --argjson o "$others" '"  \(.label) \(.workload) c\(.connections) \(.mode)\(if .mode == "open" then " \(.targetRate)/s" else "" end): \(.throughput | floor) ops/s, p50 \(.latencyMicros.p50) µs, p99 \(.latencyMicros.p99) µs, servers \(if .operations > 0 then ($c * 1e6 / (.throughput * $w) | floor) else "-" end) µs CPU/op, errors \(.errors | add // 0)\(if .cluster then ", MOVED \(.cluster.redirects)" else "" end), other processes \($o) cores"' "$out")"
   servers_alive || SCENARIO_OK=0
 }
 

@@ -141,22 +141,27 @@ public static class Charts
     private static readonly string[] SeriesColors = ["#1f5fa8", "#238b45", "#e6a100", "#9467bd", "#8c564b", "#17becf"];
 
     /// <summary>
-    /// Values over time: one line per series (the last one, the total, drawn black and dashed when there are
-    /// several), dashed vertical lines at <paramref name="marks"/>. x is seconds since the run started.
+    /// Values over time: one line per series (a total, named "all …", black and dashed; "name (…)" dashed in the
+    /// colour of "name"), dotted vertical lines at <paramref name="marks"/>. x is seconds since the run started.
     /// </summary>
     public static void TimeLines(string path, string title, string yLabel, IReadOnlyList<(string Name, double[] Xs, double[] Ys)> series,
         IReadOnlyList<(double X, string Label)> marks, bool decimals = false)
     {
         var plot = NewPlot(title, "seconds since the generator started", yLabel);
         double maxY = 0;
+        var bases = new List<string>();
         for (int i = 0; i < series.Count; i++)
         {
             var (name, xs, ys) = series[i];
             if (xs.Length == 0) continue;
             bool total = name.StartsWith("all", StringComparison.Ordinal);
-            var line = plot.Add.ScatterLine(xs, ys, total ? Colors.Black : Color.FromHex(SeriesColors[i % SeriesColors.Length]));
-            line.LineWidth = total ? 1.5f : 2.5f;
-            if (total) line.LinePattern = LinePattern.Dashed;
+            int paren = name.IndexOf(" (", StringComparison.Ordinal);
+            string baseName = paren > 0 ? name[..paren] : name;
+            if (!bases.Contains(baseName)) bases.Add(baseName);
+            var color = total ? Colors.Black : Color.FromHex(SeriesColors[bases.IndexOf(baseName) % SeriesColors.Length]);
+            var line = plot.Add.ScatterLine(xs, ys, color);
+            line.LineWidth = total || paren > 0 ? 1.5f : 2.5f;
+            if (total || paren > 0) line.LinePattern = LinePattern.Dashed;
             line.LegendText = name;
             maxY = Math.Max(maxY, ys.Max());
         }

@@ -166,15 +166,21 @@ public sealed partial class Report
             "operations per second", series, marks);
         md.AppendLine("![Scale-out: replies per silo over time](scaleout-throughput.png)").AppendLine();
 
-        var slotSeries = ev.Ports.Select((port, i) =>
+        // Active slot grains (solid) and the slots the map gives the silo's node (dashed): the map moves at once, the grains follow.
+        var slotSeries = new List<(string, double[], double[])>();
+        foreach (var (port, i) in ev.Ports.Select((p, i) => (p, i)))
         {
-            var s = so.Slots.Where(x => x.Port == port && x.ActiveSlots is not null).ToList();
-            return ($"silo {i + 1}", s.Select(x => T(x.UnixMs)).ToArray(), s.Select(x => (double)x.ActiveSlots!.Value).ToArray());
-        }).ToList();
+            var active = so.Slots.Where(x => x.Port == port && x.ActiveSlots is not null).ToList();
+            slotSeries.Add(($"silo {i + 1}", [.. active.Select(x => T(x.UnixMs))], [.. active.Select(x => (double)x.ActiveSlots!.Value)]));
+            var owned = so.Slots.Where(x => x.Port == port && x.OwnedSlots is not null).ToList();
+            if (owned.Count > 0)
+                slotSeries.Add(($"silo {i + 1} (owned in the map)", [.. owned.Select(x => T(x.UnixMs))], [.. owned.Select(x => (double)x.OwnedSlots!.Value)]));
+        }
         if (slotSeries.Any(s => s.Item2.Length > 0))
         {
-            Charts.TimeLines(Path.Combine(set.Directory, "scaleout-slots.png"), "Scale-out: active slot grains per silo (INFO orleans_silo_active_slots)",
-                "active slots", slotSeries, marks);
+            Charts.TimeLines(Path.Combine(set.Directory, "scaleout-slots.png"),
+                "Scale-out: slot grains active per silo (INFO orleans_silo_active_slots), and slots its node owns (dashed)",
+                "slots", slotSeries, marks);
             md.AppendLine("![Scale-out: active slots per silo over time](scaleout-slots.png)").AppendLine();
         }
         var cpuSeries = CpuSeries(so, T);

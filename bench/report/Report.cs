@@ -20,6 +20,7 @@ public sealed partial class Report(ResultSet set)
         ["ol-1-durable"] = "one silo, `--storage local --appendfsync everysec` (embedded SQLite, fresh data dir)",
         ["ol-3-memory"] = "three silo processes on 127.0.0.1, PostgreSQL membership, `--storage memory`; connections round-robin over the three gateways (a request for another silo's slot is forwarded there)",
         ["ol-3-memory-cluster"] = "the same three silos with `--cluster-redirects yes`; the generator is a cluster client (`--cluster`): every request goes to its slot's silo, `-MOVED` is followed",
+        ["ol-scaleout"] = "two silos as `ol-3-memory-cluster` under getset from the cluster-mode generator, a third silo started during the run (see [Scale-out](#scale-out-a-third-silo-joins-under-load))",
         ["ol-3-durable"] = "three silos, `--storage postgres --appendfsync everysec` (the same private PostgreSQL, fsync on); connections round-robin over the three gateways",
     };
 
@@ -112,6 +113,7 @@ public sealed partial class Report(ResultSet set)
         md.AppendLine("## Scenarios").AppendLine();
         md.AppendLine("| scenario | what |").AppendLine("|---|---|");
         foreach (var sc in scenarios) Row($"`{sc}`", ScenarioText.GetValueOrDefault(sc, ""));
+        if (set.ScaleOut is not null) Row("`ol-scaleout`", ScenarioText["ol-scaleout"]);
         md.AppendLine();
         md.AppendLine("Workloads (generator `--workload`), all unpipelined (pipeline 1):").AppendLine();
         foreach (var w in workloads) md.AppendLine($"- `{w}`: {WorkloadText.GetValueOrDefault(w, "")}");
@@ -121,7 +123,7 @@ public sealed partial class Report(ResultSet set)
             md.AppendLine("Slot warm-up (cold start: every slot's first request activates its grain, which claims the slot in storage):").AppendLine();
             md.AppendLine("| scenario | spread runs | seconds in all | first run ops/s | last run ops/s |");
             md.AppendLine("|---|---:|---:|---:|---:|");
-            foreach (var sc in scenarios)
+            foreach (var sc in scenarios.Concat(set.Warmups.Select(w => w.Scenario).Distinct().Where(w => !scenarios.Contains(w))))
             {
                 var runs = set.Warmups.Where(w => w.Scenario == sc).ToList();
                 if (runs.Count == 0) continue;
