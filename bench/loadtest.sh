@@ -6,36 +6,54 @@
 #   ol-1-memory    one OrleansLua silo, --storage memory
 #   ol-1-durable   one silo, --storage local --appendfsync everysec (fresh data dir)
 #   ol-3-memory    three silo processes on 127.0.0.1, PostgreSQL membership, --storage memory
+#   ol-3-memory-cluster  the same silos with --cluster-redirects yes, and the generator in cluster mode
+#                  (--cluster: every request to its slot's node, -MOVED followed; bench/loadgen/README.md)
 #   ol-3-durable   the same with --storage postgres --appendfsync everysec
+#   ol-scaleout    scale-out: two silos as ol-3-memory-cluster under a getset load of the cluster-mode
+#                  generator (closed loop, 50 connections, --scaleout-duration s measured), a third silo
+#                  started --join-at s after the generator; replies per node per second (generator), and
+#                  per silo every second its INFO orleans_silo_active_slots, its node's slots in CLUSTER NODES
+#                  and its CPU (INFO commandstats would not do: OrleansLua's INFO sums every node); the report
+#                  says when the third silo answered 25 % of the requests and held 25 % of the active slots
 #
 # The PostgreSQL is a private server this script starts (fsync on; a fresh database per scenario);
-# with three silos the generator's connections are spread round-robin over the three gateways.
+# with three silos and no cluster mode the generator's connections are spread round-robin over the
+# three gateways (a request whose slot another silo owns is forwarded there).
 # Each scenario is warmed first by untimed `spread` runs (SET+GET of one key per slot), repeated with
 # doubling durations until one run covered all 16384 slots (every slot grain active), then runs:
 #   - all seven workloads, 50 connections, pipeline 1, closed loop;
 #   - getset at 1, 4, 16 and 64 connections (throughput vs connections; 50 is the run above);
 #   - getset open loop at --rate requests/s (latency without coordinated omission);
-#   - redis and ol-1-memory only: redis-benchmark -t get,set,incr -c 50 -n 100000 -r 100000 --csv
-#     (cross-check of the generator).
+#   - redis, ol-1-memory and ol-3-memory-cluster only: redis-benchmark -t get,set,incr -c 50 -n 100000
+#     -r 100000 --csv (cross-check of the generator; with --cluster for ol-3-memory-cluster).
+# ol-scaleout runs none of the above: only its warm-up and the one scale-out run.
 # For every server process (silos, redis-server, the PostgreSQL) and the generator, the CPU time
 # (utime+stime from /proc/PID/stat) over each measured window is recorded, for CPU per operation, and
 # so is the busy time of the whole machine (/proc/stat), to show load from outside the benchmark.
 #
 #   bench/loadtest.sh [--quick] [--duration S] [--warmup S] [--rate R] [--scenarios a,b,...] [--out DIR] [--no-build]
+#                     [--scaleout-duration S] [--join-at S]
 #
 #   --quick       smoke run: 2 s measured + 1 s warm-up per run, short slot warm-up, 20000 requests per
-#                 redis-benchmark test; results go to bench/results/<date>-quick unless --out is given
+#                 redis-benchmark test, a 25 s scale-out run joining at 8 s; results go to
+#                 bench/results/<date>-quick unless --out is given
 #   --duration S  measured seconds per run (default 8)
 #   --warmup S    generator warm-up seconds per run, not measured (default 2)
 #   --rate R      open-loop getset rate in requests/s (default 5000: one all scenarios sustain on 2 cores)
 #   --scenarios   comma-separated subset of the scenarios above (default: all, in that order)
 #   --out DIR     results directory (default bench/results/<yyyy-mm-dd>, UTC)
 #   --no-build    use the Release builds as they are
+#   --scaleout-duration S  ol-scaleout: measured seconds of its generator run (default 60; quick 25)
+#   --join-at S   ol-scaleout: seconds after the generator starts (its 2 s warm-up included) when the
+#                 third silo is started (default 20; quick 8)
 #
 # Writes DIR/raw/*.json (one per generator run; git-ignored), DIR/raw/cpu/*.json, DIR/raw/warmup/,
-# DIR/raw/redis-benchmark/*.csv, DIR/raw/logs/, DIR/raw/run.json (command lines, versions, machine) and
-# then DIR/report.md with PNG charts and DIR/summary.csv (one line per run). Every process and temp
-# dir it started is removed on exit, Ctrl-C included. A full run takes about 13.5 minutes on 2 cores.
+# DIR/raw/redis-benchmark/*.csv, DIR/raw/scaleout/ (the scale-out run's generator JSON, cpu.jsonl and
+# slots.jsonl with the per-silo samples, events.json), DIR/raw/logs/, DIR/raw/run.json (command lines,
+# versions, machine) and then DIR/report.md with PNG charts, DIR/summary.csv (one line per run) and
+# DIR/scaleout.csv (the scale-out run, one line per second). Every process and temp
+# dir it started is removed on exit, Ctrl-C included. A full run takes about 17 minutes on 2 cores
+# (13.5 before ol-3-memory-cluster and ol-scaleout were added).
 set -euo pipefail
 CALLER_PWD=$PWD
 cd "$(dirname "$0")/.."
@@ -47,7 +65,9 @@ WARMUP=""
 RATE=5000
 OUT=""
 BUILD=1
-ALL_SCENARIOS=(redis ol-1-memory ol-1-durable ol-3-memory ol-3-durable)
+ALL_SCENARIOS=(redis ol-1-memory ol-1-durable ol-3-memory ol-3-memory-cluster ol-3-durable ol-scaleout)
+SCALE_DURATION=""
+JOIN_AT=""
 SCENARIOS=("${ALL_SCENARIOS[@]}")
 ARGV=("$0" "$@")
 while (($#)); do
@@ -59,7 +79,9 @@ while (($#)); do
     --out) OUT=$2; [[ $OUT == /* ]] || OUT=$CALLER_PWD/$OUT; shift 2 ;;
     --scenarios) IFS=, read -ra SCENARIOS <<<"$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    --scaleout-duration) SCALE_DURATION=$2; shift 2 ;;
+    --join-at) JOIN_AT=$2; shift 2 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -68,10 +90,11 @@ for s in "${SCENARIOS[@]}"; do
 done
 
 if ((QUICK)); then
-  DURATION=${DURATION:-2} WARMUP=${WARMUP:-1} SLOT_WARM=3 BENCH_N=20000
+  DURATION=${DURATION:-2} WARMUP=${WARMUP:-1} SLOT_WARM=3 BENCH_N=20000 SCALE_DURATION=${SCALE_DURATION:-25} JOIN_AT=${JOIN_AT:-8}
 else
-  DURATION=${DURATION:-8} WARMUP=${WARMUP:-2} SLOT_WARM=8 BENCH_N=100000
+  DURATION=${DURATION:-8} WARMUP=${WARMUP:-2} SLOT_WARM=8 BENCH_N=100000 SCALE_DURATION=${SCALE_DURATION:-60} JOIN_AT=${JOIN_AT:-20}
 fi
+SCALE_WARMUP=2
 CONNECTIONS=50
 SWEEP=(1 4 16 64)
 WORKLOADS=(getset incr evalsha ratelimit transfer hotkey spread)
@@ -85,7 +108,7 @@ OUT=$(cd "$OUT" && pwd)
 OUT=${OUT#"$ROOT"/}   # relative to the repository (the script runs there) when inside it: shorter command lines
 RAW=$OUT/raw
 rm -rf "$RAW"
-mkdir -p "$RAW/cpu" "$RAW/warmup" "$RAW/redis-benchmark" "$RAW/logs"
+mkdir -p "$RAW/cpu" "$RAW/warmup" "$RAW/redis-benchmark" "$RAW/logs" "$RAW/scaleout"
 
 SILO_DLL=silo/bin/Release/net10.0/OrleansLua.Silo.dll
 LOADGEN_DLL=bench/loadgen/bin/Release/net10.0/OrleansLua.LoadGen.dll
@@ -191,58 +214,72 @@ start_redis() {
   PORTS=$port
 }
 
+SILO_ARGS=()      # the current scenario's silo arguments (clustering, storage), for a silo started later
+start_silo() { # scenario i: starts silo i with SILO_ARGS (SERVER_* grow by one); PORT = its RESP port
+  local scenario=$1 i=$2 dir silo_port gateway_port
+  dir=$WORK/$scenario/silo$i
+  mkdir -p "$dir"
+  free_port PORT
+  free_port silo_port
+  free_port gateway_port
+  local cmd=(dotnet "$SILO_DLL" --port "$PORT" --silo-port "$silo_port" --gateway-port "$gateway_port"
+    "${SILO_ARGS[@]}" --data-dir "$dir/data"
+    --Logging:LogLevel:Default=Warning --Logging:LogLevel:OrleansLua.Grains.Persistence=Information
+    --Logging:LogLevel:OrleansLua.Grains.Cluster=Information --Logging:LogLevel:OrleansLua.Silo.Slots=Information
+    --Logging:Console:FormatterOptions:SingleLine=true)
+  record server "$scenario" "${cmd[@]}"
+  "${cmd[@]}" >"$dir/silo.log" 2>&1 &
+  SERVER_PIDS+=($!) SERVER_ROLES+=("silo$i") SERVER_LOGS+=("$dir/silo.log")
+}
+
+wait_known_nodes() { # port count: until the gateway's slot map lists count nodes (60 s at most)
+  for _ in $(seq 1 240); do
+    [[ $(redis-cli -p "$1" CLUSTER INFO 2>/dev/null | tr -d '\r' | sed -n 's/^cluster_known_nodes://p') == "$2" ]] && return 0
+    sleep 0.25
+  done
+  log "  warning: the gateway on port $1 does not see $2 silos after 60 s"
+}
+
 start_silos() { # scenario count storage-args...
-  local scenario=$1 count=$2 i port silo_port gateway_port dir cs=""
+  local scenario=$1 count=$2 i cs=""
   shift 2
-  local extra=("$@")
+  SILO_ARGS=("$@")
   if ((count > 1)); then
     [[ -n $PG_DIR ]] || { start_postgres 200 && log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"; }
     local db=${scenario//-/_}
     psql_ "CREATE DATABASE $db"
     cs="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$db"
-    extra=(--clustering postgres --postgres "$cs" "${extra[@]}")
+    SILO_ARGS=(--clustering postgres --postgres "$cs" "${SILO_ARGS[@]}")
   fi
-  PORTS=""
   local ports=()
   for i in $(seq 1 "$count"); do
-    dir=$WORK/$scenario/silo$i
-    mkdir -p "$dir"
-    free_port port
-    free_port silo_port
-    free_port gateway_port
-    local cmd=(dotnet "$SILO_DLL" --port "$port" --silo-port "$silo_port" --gateway-port "$gateway_port"
-      "${extra[@]}" --data-dir "$dir/data"
-      --Logging:LogLevel:Default=Warning --Logging:LogLevel:OrleansLua.Grains.Persistence=Information
-      --Logging:Console:FormatterOptions:SingleLine=true)
-    record server "$scenario" "${cmd[@]}"
-    "${cmd[@]}" >"$dir/silo.log" 2>&1 &
-    SERVER_PIDS+=($!) SERVER_ROLES+=("silo$i") SERVER_LOGS+=("$dir/silo.log")
-    ports+=("$port")
+    start_silo "$scenario" "$i"
+    ports+=("$PORT")
   done
   for i in $(seq 1 "$count"); do
-    wait_ping "${ports[i-1]}" "silo $i of $scenario" "${SERVER_LOGS[i-1]}" "${SERVER_PIDS[i-1]}"
+    wait_ping "${ports[i-1]}" "silo $i of $scenario" "${SERVER_LOGS[i-1]}" "${SERVER_PIDS[i-1]}" || return 1
   done
   if ((count > 1)); then # every gateway sees every silo before the load starts
-    for i in $(seq 1 "$count"); do
-      for _ in $(seq 1 240); do
-        [[ $(redis-cli -p "${ports[i-1]}" CLUSTER INFO 2>/dev/null | tr -d '\r' | sed -n 's/^cluster_known_nodes://p') == "$count" ]] && continue 2
-        sleep 0.25
-      done
-      log "  warning: the gateway on port ${ports[i-1]} does not see $count silos after 60 s"
-    done
+    for i in $(seq 1 "$count"); do wait_known_nodes "${ports[i-1]}" "$count"; done
   fi
   PORTS=$(IFS=,; echo "${ports[*]}")
 }
 
 start_scenario() { # scenario
+  # The cluster scenarios' generator is a cluster client (PORTS are its seeds).
+  LOADGEN_EXTRA=()
+  [[ $1 == ol-3-memory-cluster || $1 == ol-scaleout ]] && LOADGEN_EXTRA=(--cluster)
   case "$1" in
     redis) start_redis ;;
     ol-1-memory) start_silos "$1" 1 --storage memory ;;
     ol-1-durable) start_silos "$1" 1 --storage local --appendfsync everysec ;;
     ol-3-memory) start_silos "$1" 3 --storage memory ;;
+    ol-3-memory-cluster) start_silos "$1" 3 --storage memory --cluster-redirects yes ;;
     ol-3-durable) start_silos "$1" 3 --storage postgres --appendfsync everysec ;;
+    ol-scaleout) start_silos "$1" 2 --storage memory --cluster-redirects yes ;;
   esac
 }
+LOADGEN_EXTRA=()
 
 # ---------------------------------------------------------------- CPU time from /proc/PID/stat
 TICKS=0
@@ -317,7 +354,7 @@ loadgen() { # scenario name out-file loadgen-args...: one generator run with CPU
   local scenario=$1 name=$2 out=$3 rc=0
   shift 3
   ((SCENARIO_OK)) || return 0
-  local cmd=(dotnet "$LOADGEN_DLL" --ports "$PORTS" "$@" --label "$scenario" --out "$out")
+  local cmd=(dotnet "$LOADGEN_DLL" --ports "$PORTS" ${LOADGEN_EXTRA[@]+"${LOADGEN_EXTRA[@]}"} "$@" --label "$scenario" --out "$out")
   record loadgen "$scenario" "${cmd[@]}"
   local samples=$WORK/samples.txt pm cols=("${SERVER_PIDS[@]}") roles=("${SERVER_ROLES[@]}")
   pm=$(pg_master)
@@ -328,7 +365,7 @@ loadgen() { # scenario name out-file loadgen-args...: one generator run with CPU
   : >"$samples"
   (while kill -0 "$lg" 2>/dev/null; do sample "${cols[@]}"; sleep 0.2; done) >>"$samples" &
   local sampler=$!
-  BG_PIDS=("$lg" "$sampler")
+  BG_PIDS=("$lg" "${samplers[@]}")
   wait "$lg" || rc=$?
   sample "${cols[@]}" >>"$WORK/last.txt"
   wait "$sampler" 2>/dev/null || true
@@ -366,7 +403,7 @@ loadgen() { # scenario name out-file loadgen-args...: one generator run with CPU
   server_cpu=$(jq '[.processes[] | select(.role != "loadgen") | .cpuSeconds] | add' "$RAW/cpu/$name.json")
   local others
   others=$(jq '(.machineCpuSeconds - ([.processes[].cpuSeconds] | add)) / .windowSeconds | if . < 0 then 0 else . end | . * 100 | round / 100' "$RAW/cpu/$name.json")
-  log "$(jq -r --argjson c "$server_cpu" --argjson w "$window" --argjson o "$others" '"  \(.label) \(.workload) c\(.connections) \(.mode)\(if .mode == "open" then " \(.targetRate)/s" else "" end): \(.throughput | floor) ops/s, p50 \(.latencyMicros.p50) µs, p99 \(.latencyMicros.p99) µs, servers \(if .operations > 0 then ($c * 1e6 / (.throughput * $w) | floor) else "-" end) µs CPU/op, errors \(.errors | add // 0), other processes \($o) cores"' "$out")"
+  log "$(jq -r --argjson c "$server_cpu" --argjson w "$window" --argjson o "$others" '"  \(.label) \(.workload) c\(.connections) \(.mode)\(if .mode == "open" then " \(.targetRate)/s" else "" end): \(.throughput | floor) ops/s, p50 \(.latencyMicros.p50) µs, p99 \(.latencyMicros.p99) µs, servers \(if .operations > 0 then ($c * 1e6 / (.throughput * $w) | floor) else "-" end) µs CPU/op, errors \(.errors | add // 0)\(if .cluster then ", MOVED \(.cluster.redirects)" else "" end), other processes \($o) cores"' "$out")"
   servers_alive || SCENARIO_OK=0
 }
 
@@ -398,6 +435,11 @@ run_scenario() { # scenario
   fi
   log "scenario $sc: up on port(s) $PORTS; warming: untimed spread runs until every slot was written and read"
   warm_slots "$sc"
+  if [[ $sc == ol-scaleout ]]; then
+    if ((SCENARIO_OK)); then scaleout_run; else FAILED_RUNS+=("$sc (a silo exited before the run)"); fi
+    finish_scenario "$sc"
+    return 0
+  fi
   for w in "${WORKLOADS[@]}"; do
     loadgen "$sc" "$sc.$w.c$CONNECTIONS" "$RAW/$sc.$w.c$CONNECTIONS.json" \
       --workload "$w" --connections "$CONNECTIONS" --pipeline 1 --duration "$DURATION" --warmup "$WARMUP"
@@ -408,18 +450,122 @@ run_scenario() { # scenario
   done
   loadgen "$sc" "$sc.getset.c$CONNECTIONS.rate$RATE" "$RAW/$sc.getset.c$CONNECTIONS.rate$RATE.json" \
     --workload getset --connections "$CONNECTIONS" --pipeline 1 --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP"
-  if [[ $sc == redis || $sc == ol-1-memory ]] && ((SCENARIO_OK)); then
+  if [[ $sc == redis || $sc == ol-1-memory || $sc == ol-3-memory-cluster ]] && ((SCENARIO_OK)); then
     local cmd=(redis-benchmark -p "${PORTS%%,*}" -t get,set,incr -c "$CONNECTIONS" -n "$BENCH_N" -r 100000 --csv)
+    [[ $sc == ol-3-memory-cluster ]] && cmd+=(--cluster)
     record redis-benchmark "$sc" "${cmd[@]}"
     log "  $sc: ${cmd[*]}"
     "${cmd[@]}" >"$RAW/redis-benchmark/$sc.csv" 2>"$RAW/logs/$sc.redis-benchmark.err" ||
       FAILED_RUNS+=("$sc redis-benchmark")
-    tr -d '"' <"$RAW/redis-benchmark/$sc.csv" | awk -F, 'NR > 1 { printf "    %-6s %9.0f req/s  p50 %s ms  p99 %s ms\n", $1, $2, $5, $7 }' >&2
+    tr -d '"' <"$RAW/redis-benchmark/$sc.csv" | awk -F, '$2 ~ /^[0-9.]+$/ { printf "    %-6s %9.0f req/s  p50 %s ms  p99 %s ms\n", $1, $2, $5, $7 }' >&2
   fi
+  finish_scenario "$sc"
+}
+
+finish_scenario() { # scenario: keeps the server logs, stops the servers
   local i
-  for i in "${!SERVER_LOGS[@]}"; do cp "${SERVER_LOGS[i]}" "$RAW/logs/$sc.${SERVER_ROLES[i]}.log" 2>/dev/null || true; done
+  for i in "${!SERVER_LOGS[@]}"; do cp "${SERVER_LOGS[i]}" "$RAW/logs/$1.${SERVER_ROLES[i]}.log" 2>/dev/null || true; done
   stop_servers
-  log "scenario $sc: done"
+  log "scenario $1: done"
+}
+
+# ---------------------------------------------------------------- scale-out
+now_ms() { local t=$EPOCHREALTIME; t=${t%.*}${t#*.}; echo "${t:0:13}"; }
+cpu_sampler() { # ports-file generator-pid: once a second one JSON line, the CPU ticks of every silo (the file: "port pid"
+  # per silo, may grow), of the generator and of the whole machine (busy time of all CPUs)
+  local port pid ms silos generator
+  while :; do
+    ms=$(now_ms) silos=""
+    while read -r port pid; do
+      ticks_of "$pid"
+      silos+="${silos:+,}{\"port\":$port,\"pid\":$pid,\"cpuTicks\":$TICKS}"
+    done <"$1"
+    ticks_of "$2"
+    generator=$TICKS
+    machine_ticks
+    printf '{"unixMs":%s,"clockTicksPerSecond":%s,"silos":[%s],"generatorTicks":%s,"machineTicks":%s}\n' \
+      "$ms" "$CLK_TCK" "$silos" "$generator" "$TICKS"
+    sleep 1
+  done
+}
+slots_sampler() { # port: once a second one JSON line: the silo's INFO cluster orleans_silo_active_slots (slot grains active
+  # there) and slot map version, and the slots its node owns in that map (CLUSTER NODES, the "myself" line). One sampler
+  # per silo, so a slow INFO (it asks every node) delays no other silo's samples.
+  local info slots version owned before after
+  while :; do
+    before=$(now_ms)
+    info=$(timeout 2 redis-cli -p "$1" INFO cluster 2>/dev/null | tr -d '\r' || true)
+    owned=$(timeout 2 redis-cli -p "$1" CLUSTER NODES 2>/dev/null |
+      awk '/myself/ { n = 0; for (i = 9; i <= NF; i++) { k = split($i, r, "-"); n += (k == 2 ? r[2] - r[1] + 1 : 1) } print n }' || true)
+    after=$(now_ms)
+    slots=$(sed -n 's/^orleans_silo_active_slots://p' <<<"$info")
+    version=$(sed -n 's/^orleans_slot_map_version://p' <<<"$info")
+    printf '{"unixMs":%s,"port":%s,"activeSlots":%s,"ownedSlots":%s,"mapVersion":%s}\n' \
+      $(((before + after) / 2)) "$1" "${slots:-null}" "${owned:-null}" "${version:-null}"
+    sleep $(((after - before) >= 1000 ? 0 : 1))
+  done
+}
+
+scaleout_run() { # two silos are up and warm: getset from the cluster-mode generator, a third silo joins at JOIN_AT s
+  local sc=ol-scaleout dir=$RAW/scaleout rc=0
+  local out=$dir/$sc.getset.c$CONNECTIONS.json ports_file=$WORK/scaleout-ports.txt
+  : >"$ports_file"
+  local i ports
+  IFS=, read -ra ports <<<"$PORTS"
+  for i in "${!SERVER_PIDS[@]}"; do echo "${ports[i]} ${SERVER_PIDS[i]}" >>"$ports_file"; done
+  local cmd=(dotnet "$LOADGEN_DLL" --ports "$PORTS" --cluster --workload getset --connections "$CONNECTIONS" --pipeline 1
+    --duration "$SCALE_DURATION" --warmup "$SCALE_WARMUP" --label "$sc" --out "$out")
+  record loadgen "$sc" "${cmd[@]}"
+  log "  $sc: getset c$CONNECTIONS closed loop on 2 silos for $((SCALE_WARMUP + SCALE_DURATION)) s; the third silo starts at ${JOIN_AT} s"
+  local started_ms
+  started_ms=$(now_ms)
+  "${cmd[@]}" >"$RAW/logs/$sc.out" 2>&1 &
+  local lg=$!
+  cpu_sampler "$ports_file" "$lg" >"$dir/cpu.jsonl" &
+  local samplers=($!)
+  for i in "${ports[@]}"; do slots_sampler "$i" >>"$dir/slots.$i.jsonl" & samplers+=($!); done
+  BG_PIDS=("$lg" "${samplers[@]}")
+  local join_ms="" ping_ms="" port3=""
+  while kill -0 "$lg" 2>/dev/null; do
+    if [[ -z $join_ms ]] && (($(now_ms) - started_ms >= JOIN_AT * 1000)); then
+      start_silo "$sc" 3
+      port3=$PORT join_ms=$(now_ms)
+      log "  $sc: silo 3 started (port $port3, pid ${SERVER_PIDS[2]})"
+      echo "$port3 ${SERVER_PIDS[2]}" >>"$ports_file"
+      slots_sampler "$port3" >>"$dir/slots.$port3.jsonl" &
+      samplers+=($!) BG_PIDS+=($!)
+    fi
+    if [[ -n $join_ms && -z $ping_ms && $(timeout 1 redis-cli -p "$port3" ping 2>/dev/null) == PONG ]]; then
+      ping_ms=$(now_ms)
+      log "  $sc: silo 3 answers PING after $(((ping_ms - join_ms) / 1000)) s"
+    fi
+    sleep 0.2
+  done
+  wait "$lg" || rc=$?
+  stop_pids "${samplers[@]}"
+  cat "$dir"/slots.*.jsonl >"$dir/slots.jsonl" && rm -f "$dir"/slots.*.jsonl
+  BG_PIDS=()
+  PORTS=$PORTS${port3:+,$port3}
+  jq -n --argjson started "$started_ms" --argjson joinAt "$JOIN_AT" --arg join "$join_ms" --arg ping "$ping_ms" \
+    --arg ports "$PORTS" --argjson warmup "$SCALE_WARMUP" --argjson duration "$SCALE_DURATION" \
+    '{generatorStartedUnixMs: $started, joinAtSeconds: $joinAt, silo3StartedUnixMs: ($join | tonumber? // null),
+      silo3PingUnixMs: ($ping | tonumber? // null), ports: ($ports | split(",") | map(tonumber)),
+      warmupSeconds: $warmup, durationSeconds: $duration}' >"$dir/events.json"
+  if [[ $rc != 0 ]] || [[ ! -s $out ]]; then
+    log "  $sc: generator failed (exit $rc): $(tail -n 3 "$RAW/logs/$sc.out" | tr '\n' ' ')"
+    FAILED_RUNS+=("$sc (exit $rc)")
+    servers_alive || true
+    return 0
+  fi
+  [[ -z $join_ms ]] && { log "  $sc: the run ended before the third silo was started (--join-at $JOIN_AT)"; FAILED_RUNS+=("$sc (no join)"); }
+  # When did the third silo first answer 25 % of the replies of a second (generator timeline)?
+  local share
+  share=$(jq -r --argjson join "${join_ms:-0}" --arg ep "127.0.0.1:$port3" '
+    [.timeline[] | select(.unixMs > $join) | {t: ((.unixMs - $join) / 1000), s: ((.replies[$ep] // 0) / ([.replies[]] | add | if . == 0 then 1 else . end))}]
+    | (map(select(.s >= 0.25)) | first) as $hit
+    | if $hit == null then "never reached 25 % (last second \((last.s // 0) * 100 | floor) %)" else "answered \($hit.s * 100 | floor) % of the replies \($hit.t) s after it was started" end' "$out")
+  log "  $sc: $(jq -r '"\(.throughput | floor) ops/s over the run, \(.errors | add // 0) errors, \(.cluster.redirects) MOVED followed"' "$out"); silo 3 $share"
+  servers_alive || SCENARIO_OK=0
 }
 
 # ---------------------------------------------------------------- run.json
@@ -437,6 +583,7 @@ write_run_json() { # status
     --arg invocation "$(printf '%q ' "${ARGV[@]}")" \
     --argjson quick "$QUICK" --argjson duration "$DURATION" --argjson warmup "$WARMUP" --argjson rate "$RATE" \
     --argjson connections "$CONNECTIONS" --argjson slotWarm "$SLOT_WARM" --argjson benchN "$BENCH_N" \
+    --argjson scaleDuration "$SCALE_DURATION" --argjson joinAt "$JOIN_AT" \
     --arg scenarios "${SCENARIOS[*]}" \
     --arg dotnet "$(version_of dotnet --version)" \
     --arg redis "$(version_of redis-server --version)" \
@@ -453,6 +600,7 @@ write_run_json() { # status
       invocation: $invocation,
       settings: {quick: ($quick == 1), durationSeconds: $duration, warmupSeconds: $warmup, openLoopRate: $rate,
                  connections: $connections, slotWarmSeconds: $slotWarm, redisBenchmarkRequests: $benchN,
+                 scaleoutDurationSeconds: $scaleDuration, joinAtSeconds: $joinAt,
                  scenarios: ($scenarios | split(" "))},
       versions: {dotnet: $dotnet, redisServer: $redis, redisBenchmark: $redisBenchmark, postgres: $postgres,
                  orleansLuaCommit: $commit, trackedFilesChanged: ($dirty | tonumber)},

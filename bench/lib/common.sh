@@ -4,12 +4,16 @@
 pg() { runuser -u postgres -- "$@"; }
 
 TAKEN=" "
+# Ports below the kernel's ephemeral range: a port in it can be the local end of some outgoing connection
+# (a client's, a silo's), and a listener cannot bind it then even though nothing listens there.
+EPHEMERAL_LOW=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+((EPHEMERAL_LOW > 22000)) && PORT_SPAN=$((EPHEMERAL_LOW - 20000)) || PORT_SPAN=40000
 free_port() { # VAR: sets VAR to a free TCP port on 127.0.0.1, never the same twice in this run
   local p
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % PORT_SPAN))
     [[ $TAKEN == *" $p "* ]] && continue
-    ss -ltnH "sport = :$p" | grep -q . && continue
+    ss -tanH "sport = :$p" | grep -q . && continue   # any socket on it, not only a listener
     TAKEN+="$p "
     printf -v "$1" %s "$p"
     return

@@ -14,7 +14,7 @@ namespace OrleansLua.LoadGen;
 /// or by the receive loop when a reply frees the window for an overdue request; latency is measured from
 /// the intended send time.
 /// </summary>
-public sealed class LoadConnection
+public sealed class LoadConnection : ILoadConnection
 {
     private readonly RespConnection _connection;
     private readonly IRequestSource _source;
@@ -24,7 +24,8 @@ public sealed class LoadConnection
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
     private byte[] _lastErrorWord = [];
     private string _lastErrorCode = "";
-    private long _replies, _errorReplies;
+    private long _replies, _errorReplies, _measuredReplies;
+    private readonly int _node; // the index of its port, for the replies per node
     private int _closed;
 
     // Open loop: request k of this connection is due at Start + (index + k * connections) / rate seconds,
@@ -37,8 +38,9 @@ public sealed class LoadConnection
     private volatile bool _sendingDone;
 
     public LoadConnection(RespConnection connection, IRequestSource source, RunClock clock, int pipeline,
-        int index, int connections, double? rate)
+        int index, int connections, double? rate, int node)
     {
+        _node = node;
         _connection = connection;
         _source = source;
         _clock = clock;
@@ -60,6 +62,15 @@ public sealed class LoadConnection
     public long LastMeasuredReply { get; private set; }
     /// <summary>Nothing more will be sent and nothing is awaited: the connection can be closed.</summary>
     public bool Idle => _sendingDone && _inFlight.Count == 0;
+    public long Redirects => 0;
+    public long MeasuredRedirects => 0;
+
+    public void AddRepliesByNode(long[] replies, long[] measured)
+    {
+        if (_node >= replies.Length) return;
+        replies[_node] += Replies;
+        measured[_node] += Volatile.Read(ref _measuredReplies);
+    }
 
     public async Task RunClosedAsync()
     {
@@ -221,7 +232,11 @@ public sealed class LoadConnection
             if (status == ReplyStatus.Ok)
             {
                 Volatile.Write(ref _replies, _replies + 1);
-                if (measured) Histograms.Record(Recorder, RunClock.Micros(now - sent));
+                if (measured)
+                {
+                    Histograms.Record(Recorder, RunClock.Micros(now - sent));
+                    Volatile.Write(ref _measuredReplies, _measuredReplies + 1);
+                }
             }
             else
             {

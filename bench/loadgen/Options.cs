@@ -11,8 +11,9 @@ public sealed record Options
     public const string Usage = """
         usage: OrleansLua.LoadGen --ports 6379[,6380,...] --workload W --connections N
                                   [--pipeline D] [--duration 10] [--warmup 2] [--rate R] [--keys 100000]
-                                  [--label TEXT] [--out result.json] [--host 127.0.0.1]
+                                  [--label TEXT] [--out result.json] [--host 127.0.0.1] [--cluster [--refresh 2]]
           --ports        gateway ports; connections are spread round-robin over them
+                         (with --cluster: seeds, asked for CLUSTER SLOTS until one answers)
           --workload     getset | incr | evalsha | ratelimit | transfer | hotkey | spread
           --connections  number of TCP connections
           --pipeline     requests in flight per connection (default 1)
@@ -24,6 +25,9 @@ public sealed record Options
           --label        free text copied to the JSON result
           --out          write the JSON result to this file
           --host         server address (default 127.0.0.1)
+          --cluster      Redis Cluster client: every connection has a socket to every node and sends each
+                         request to its slot's node (CLUSTER SLOTS), follows -MOVED, refreshes the map
+          --refresh      cluster mode: seconds between CLUSTER SLOTS refreshes (default 2)
         exit codes: 0 ok, 2 usage error, 3 invariant violated (transfer), 4 no operation succeeded
         """;
 
@@ -40,6 +44,9 @@ public sealed record Options
     public required string Label { get; init; }
     public string? Out { get; init; }
     public bool Help { get; init; }
+    /// <summary>Redis Cluster mode: route by slot over the nodes CLUSTER SLOTS names (the ports are seeds).</summary>
+    public bool Cluster { get; init; }
+    public double RefreshSeconds { get; init; } = 2;
 
     public bool OpenLoop => Rate is not null;
 
@@ -55,7 +62,12 @@ public sealed record Options
                 throw new UsageException($"unexpected argument '{arg}'");
             string name, value;
             int eq = arg.IndexOf('=');
-            if (eq > 0)
+            if (eq < 0 && Flags.Contains(arg[2..]))
+            {
+                name = arg[2..];
+                value = "yes";
+            }
+            else if (eq > 0)
             {
                 name = arg[2..eq];
                 value = arg[(eq + 1)..];
@@ -85,6 +97,10 @@ public sealed record Options
         double warmup = Number(values, "warmup", 2, min: 0);
         double? rate = values.ContainsKey("rate") ? Number(values, "rate", null, min: 0.001) : null;
         int keys = Int(values, "keys", 100_000, min: 1);
+        bool cluster = values.TryGetValue("cluster", out var flag) && (flag is "yes" or "true" or "1"
+            || (flag is "no" or "false" or "0" ? false : throw new UsageException($"--cluster: '{flag}' is not yes or no")));
+        double refresh = Number(values, "refresh", 2, min: 0.05);
+        if (values.ContainsKey("refresh") && !cluster) throw new UsageException("--refresh needs --cluster");
         string label = values.GetValueOrDefault("label")
             ?? $"{workload} c{connections} p{pipeline}" + (rate is null ? "" : $" r{rate.Value.ToString(CultureInfo.InvariantCulture)}");
         return new Options
@@ -100,11 +116,16 @@ public sealed record Options
             Keys = keys,
             Label = label,
             Out = values.GetValueOrDefault("out"),
+            Cluster = cluster,
+            RefreshSeconds = refresh,
         };
     }
 
     private static readonly HashSet<string> Known =
-        ["ports", "workload", "connections", "pipeline", "duration", "warmup", "rate", "keys", "label", "out", "host"];
+        ["ports", "workload", "connections", "pipeline", "duration", "warmup", "rate", "keys", "label", "out", "host", "cluster", "refresh"];
+
+    /// <summary>Options that take no value (also accepted as --name=yes|no).</summary>
+    private static readonly HashSet<string> Flags = ["cluster"];
 
     private static string Required(Dictionary<string, string> values, string name) =>
         values.TryGetValue(name, out var v) && v.Length > 0 ? v : throw new UsageException($"--{name} is required");

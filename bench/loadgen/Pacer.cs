@@ -6,7 +6,7 @@ namespace OrleansLua.LoadGen;
 /// at least <see cref="MinSleepMicros"/> so that at high rates requests are sent in small batches instead
 /// of one wake-up per request. Any lateness of this thread is part of the measured latency.
 /// </summary>
-public sealed class Pacer(IReadOnlyList<LoadConnection> connections)
+public sealed class Pacer(IReadOnlyList<ILoadConnection> connections)
 {
     private const long MinSleepMicros = 50;
     private const long MaxSleepMicros = 1000;

@@ -11,6 +11,13 @@ public sealed record Invariant(bool Ok, string Detail);
 
 public sealed record Machine(int Cores, string Os);
 
+/// <summary>Successful measured replies that came from one node (a port, or in cluster mode a node of the map).</summary>
+public sealed record NodeOperations(string Endpoint, long Operations);
+
+/// <summary>Cluster mode: the seeds, the MOVED redirects followed and what the map refresher did.</summary>
+public sealed record ClusterSummary(IReadOnlyList<int> Seeds, double RefreshSeconds, long Redirects, long MapRefreshes,
+    long MapChanges, long FailedRefreshes, IReadOnlyList<string> NodesAtStart, IReadOnlyList<string> NodesAtEnd);
+
 /// <summary>The JSON result: its shape is the contract with the scenario script and the report, keep it stable.</summary>
 public sealed record Result(
     string Label,
@@ -28,7 +35,10 @@ public sealed record Result(
     IReadOnlyList<double[]> Percentiles,
     Invariant? Invariant,
     string StartedUtc,
-    Machine Machine)
+    Machine Machine,
+    IReadOnlyList<NodeOperations> Nodes,
+    IReadOnlyList<TimelinePoint> Timeline,
+    ClusterSummary? Cluster)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -45,9 +55,11 @@ public sealed record Result(
         string errors = Errors.Count == 0 ? "0" : string.Join(",", Errors.Select(e => $"{e.Key}={e.Value}"));
         string invariant = Invariant is null ? "" : Invariant.Ok ? " invariant ok" : " INVARIANT VIOLATED";
         string rate = TargetRate is null ? "" : $" rate {TargetRate:0.#}/s";
+        string cluster = Cluster is null ? "" : $", cluster: {Cluster.NodesAtEnd.Count} nodes, {Cluster.Redirects} MOVED followed, " +
+            "operations per node " + string.Join(" ", Nodes.Select(n => $"{n.Endpoint}={n.Operations}"));
         return $"{Label}: {Workload} {Mode}{rate} c{Connections} p{Pipeline} ports {string.Join(",", Ports)}: " +
                $"{Throughput:0} ops/s ({Operations} in {DurationSeconds:0.00} s), " +
                $"latency us p50 {LatencyMicros.P50} p90 {LatencyMicros.P90} p99 {LatencyMicros.P99} " +
-               $"p99.9 {LatencyMicros.P999} max {LatencyMicros.Max} mean {LatencyMicros.Mean:0.0}, errors {errors}{invariant}";
+               $"p99.9 {LatencyMicros.P999} max {LatencyMicros.Max} mean {LatencyMicros.Mean:0.0}, errors {errors}{invariant}{cluster}";
     }
 }

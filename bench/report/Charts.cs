@@ -16,6 +16,7 @@ public static class Charts
         ["ol-1-memory"] = "#1f5fa8",
         ["ol-1-durable"] = "#7fb2e0",
         ["ol-3-memory"] = "#238b45",
+        ["ol-3-memory-cluster"] = "#e6a100",
         ["ol-3-durable"] = "#8fd18a",
     };
 
@@ -133,6 +134,48 @@ public static class Charts
         plot.Axes.Bottom.SetTicks([.. all.Select(Math.Log2)], [.. all.Select(x => Number(x))]);
         plot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = v => Thousands(v) };
         plot.Axes.SetLimitsY(0, series.Where(s => s.Ys.Length > 0).Max(s => s.Ys.Max()) * 1.08);
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.SavePng(path, Width, Height);
+    }
+
+    private static readonly string[] SeriesColors = ["#1f5fa8", "#238b45", "#e6a100", "#9467bd", "#8c564b", "#17becf"];
+
+    /// <summary>
+    /// Values over time: one line per series (a total, named "all …", black and dashed; "name (…)" dashed in the
+    /// colour of "name"), dotted vertical lines at <paramref name="marks"/>. x is seconds since the run started.
+    /// </summary>
+    public static void TimeLines(string path, string title, string yLabel, IReadOnlyList<(string Name, double[] Xs, double[] Ys)> series,
+        IReadOnlyList<(double X, string Label)> marks, bool decimals = false)
+    {
+        var plot = NewPlot(title, "seconds since the generator started", yLabel);
+        double maxY = 0;
+        var bases = new List<string>();
+        for (int i = 0; i < series.Count; i++)
+        {
+            var (name, xs, ys) = series[i];
+            if (xs.Length == 0) continue;
+            bool total = name.StartsWith("all", StringComparison.Ordinal);
+            int paren = name.IndexOf(" (", StringComparison.Ordinal);
+            string baseName = paren > 0 ? name[..paren] : name;
+            if (!bases.Contains(baseName)) bases.Add(baseName);
+            var color = total ? Colors.Black : Color.FromHex(SeriesColors[bases.IndexOf(baseName) % SeriesColors.Length]);
+            var line = plot.Add.ScatterLine(xs, ys, color);
+            line.LineWidth = total || paren > 0 ? 1.5f : 2.5f;
+            if (total || paren > 0) line.LinePattern = LinePattern.Dashed;
+            line.LegendText = name;
+            maxY = Math.Max(maxY, ys.Max());
+        }
+        if (maxY == 0) maxY = 1;
+        foreach (var (x, label) in marks)
+        {
+            var mark = plot.Add.VerticalLine(x, 1.5f, Colors.Gray, LinePattern.Dotted);
+            mark.LegendText = $"{label} ({x:0.0} s)";
+        }
+        plot.Axes.Left.TickGenerator = new NumericAutomatic
+        {
+            LabelFormatter = decimals ? v => v.ToString("0.##", CultureInfo.InvariantCulture) : v => Thousands(v),
+        };
+        plot.Axes.SetLimitsY(0, maxY * 1.12);
         plot.ShowLegend(Alignment.UpperLeft);
         plot.SavePng(path, Width, Height);
     }

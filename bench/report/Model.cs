@@ -19,7 +19,10 @@ public sealed record LoadResult(
     Latency LatencyMicros,
     double[][]? Percentiles,
     Invariant? Invariant,
-    string? StartedUtc)
+    string? StartedUtc,
+    List<NodeOperations>? Nodes = null,
+    List<TimelinePoint>? Timeline = null,
+    ClusterSummary? Cluster = null)
 {
     /// <summary>The file's name without .json: scenario.workload.cN[.rateR], the key of its CPU file.</summary>
     public string Run { get; set; } = "";
@@ -28,6 +31,17 @@ public sealed record LoadResult(
     public bool OpenLoop => Mode == "open";
     public long ErrorCount => Errors?.Values.Sum() ?? 0;
 }
+
+/// <summary>Measured successful replies per node (generator JSON <c>nodes</c>).</summary>
+public sealed record NodeOperations(string Endpoint, long Operations);
+
+/// <summary>One second of a generator run: successful replies per node (any phase), errors, MOVED redirects.</summary>
+public sealed record TimelinePoint(double Seconds, double Interval, long UnixMs, string Phase, Dictionary<string, long> Replies,
+    long Errors, long Redirects);
+
+/// <summary>Cluster mode: MOVED followed by measured requests and what the map refresher did.</summary>
+public sealed record ClusterSummary(List<int>? Seeds, double RefreshSeconds, long Redirects, long MapRefreshes, long MapChanges,
+    long FailedRefreshes, List<string>? NodesAtStart, List<string>? NodesAtEnd);
 
 public sealed record Latency(double P50, double P90, double P99, double P999, double Max, double Mean);
 
@@ -75,7 +89,7 @@ public sealed record BenchmarkLine(string Scenario, string Test, double Rps, dou
 /// <summary>Everything the report reads from a results directory.</summary>
 public sealed class ResultSet
 {
-    public static readonly string[] KnownScenarios = ["redis", "ol-1-memory", "ol-1-durable", "ol-3-memory", "ol-3-durable"];
+    public static readonly string[] KnownScenarios = ["redis", "ol-1-memory", "ol-1-durable", "ol-3-memory", "ol-3-memory-cluster", "ol-3-durable"];
     public static readonly string[] KnownWorkloads = ["getset", "incr", "evalsha", "ratelimit", "transfer", "hotkey", "spread"];
 
     private static readonly JsonSerializerOptions Json = new()
@@ -91,6 +105,8 @@ public sealed class ResultSet
     /// <summary>The untimed slot warm-up runs (raw/warmup/&lt;scenario&gt;.&lt;n&gt;.json), in order.</summary>
     public required List<LoadResult> Warmups { get; init; }
     public required List<string> Warnings { get; init; }
+    /// <summary>The scale-out run (raw/scaleout/), null when the run had none.</summary>
+    public ScaleOut? ScaleOut { get; init; }
 
     public IReadOnlyList<string> Scenarios
     {
@@ -186,9 +202,82 @@ public sealed class ResultSet
                 }
             }
         }
-        return new ResultSet { Directory = directory, Run = run, Results = results, Benchmarks = benchmarks, Warmups = warmups, Warnings = warnings };
+        var scaleOut = ScaleOut.Load(Path.Combine(raw, "scaleout"), Json, warnings);
+        return new ResultSet
+        {
+            Directory = directory, Run = run, Results = results, Benchmarks = benchmarks, Warmups = warmups, Warnings = warnings,
+            ScaleOut = scaleOut,
+        };
     }
 
     private static double Parse(string s) =>
         double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : double.NaN;
+}
+
+/// <summary>raw/scaleout/events.json: when the generator and the third silo started, and the silos' ports in start order.</summary>
+public sealed record ScaleOutEvents(long GeneratorStartedUnixMs, double JoinAtSeconds, long? Silo3StartedUnixMs, long? Silo3PingUnixMs,
+    List<int> Ports, double WarmupSeconds, double DurationSeconds);
+
+/// <summary>raw/scaleout/cpu.jsonl: every silo's CPU ticks at one moment, the generator's and the whole machine's (busy time of all CPUs).</summary>
+public sealed record CpuSample(long UnixMs, double ClockTicksPerSecond, List<SiloTicks> Silos, long? GeneratorTicks = null, long? MachineTicks = null);
+
+public sealed record SiloTicks(int Port, int Pid, long CpuTicks);
+
+/// <summary>raw/scaleout/slots.jsonl: one silo's INFO orleans_silo_active_slots and the slots its node owns in the map (null: it did not answer).</summary>
+public sealed record SlotSample(long UnixMs, int Port, int? ActiveSlots, long? MapVersion, int? OwnedSlots = null);
+
+/// <summary>The scale-out run: the generator's result (with its per-node timeline) and the per-silo samples.</summary>
+public sealed class ScaleOut
+{
+    public required LoadResult Result { get; init; }
+    public required ScaleOutEvents Events { get; init; }
+    public required List<CpuSample> Cpu { get; init; }
+    public required List<SlotSample> Slots { get; init; }
+
+    /// <summary>Silo number (1-based, start order) of a port; 0 when unknown.</summary>
+    public int SiloOf(int port) => Events.Ports.IndexOf(port) + 1;
+
+    public static ScaleOut? Load(string dir, JsonSerializerOptions json, List<string> warnings)
+    {
+        if (!System.IO.Directory.Exists(dir)) return null;
+        var resultFile = System.IO.Directory.GetFiles(dir, "*.json").FirstOrDefault(f => Path.GetFileName(f) != "events.json");
+        string eventsFile = Path.Combine(dir, "events.json");
+        if (resultFile is null || !File.Exists(eventsFile))
+        {
+            if (resultFile is not null || File.Exists(eventsFile)) warnings.Add("raw/scaleout/ is incomplete: no scale-out section.");
+            return null;
+        }
+        try
+        {
+            var result = JsonSerializer.Deserialize<LoadResult>(File.ReadAllText(resultFile), json);
+            var events = JsonSerializer.Deserialize<ScaleOutEvents>(File.ReadAllText(eventsFile), json);
+            if (result is null || events is null) return null;
+            result.Run = Path.GetFileNameWithoutExtension(resultFile);
+            return new ScaleOut
+            {
+                Result = result,
+                Events = events,
+                Cpu = Lines<CpuSample>(Path.Combine(dir, "cpu.jsonl"), json).OrderBy(c => c.UnixMs).ToList(),
+                Slots = Lines<SlotSample>(Path.Combine(dir, "slots.jsonl"), json).OrderBy(c => c.UnixMs).ToList(),
+            };
+        }
+        catch (JsonException e)
+        {
+            warnings.Add($"raw/scaleout/ could not be read: {e.Message}");
+            return null;
+        }
+    }
+
+    private static IEnumerable<T> Lines<T>(string path, JsonSerializerOptions json)
+    {
+        if (!File.Exists(path)) yield break;
+        foreach (string line in File.ReadLines(path))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            T? value;
+            try { value = JsonSerializer.Deserialize<T>(line, json); }
+            catch (JsonException) { continue; } // a line cut short when its sampler was stopped
+            if (value is not null) yield return value;
+        }
+    }
 }

@@ -1,7 +1,7 @@
 // bench/report: turns a bench/loadtest.sh results directory into report.md with PNG charts.
 //   dotnet bench/report/bin/Release/net10.0/OrleansLua.BenchReport.dll bench/results/<date>
-// Reads <dir>/raw/*.json (generator results), raw/cpu/*.json, raw/redis-benchmark/*.csv and raw/run.json;
-// writes <dir>/report.md, <dir>/*.png and <dir>/summary.csv.
+// Reads <dir>/raw/*.json (generator results), raw/cpu/*.json, raw/redis-benchmark/*.csv, raw/scaleout/ and raw/run.json;
+// writes <dir>/report.md, <dir>/*.png, <dir>/summary.csv and (with a scale-out run) <dir>/scaleout.csv.
 using OrleansLua.BenchReport;
 
 if (args.Length != 1 || args[0] is "-h" or "--help")
@@ -12,13 +12,13 @@ if (args.Length != 1 || args[0] is "-h" or "--help")
 try
 {
     var set = ResultSet.Load(args[0]);
-    if (set.Results.Count == 0)
+    if (set.Results.Count == 0 && set.ScaleOut is null)
     {
         Console.Error.WriteLine($"no generator results in {Path.Combine(args[0], "raw")}");
         return 1;
     }
     string path = new Report(set).Write();
-    Console.WriteLine($"{path}: {set.Results.Count} runs, {set.Scenarios.Count} scenarios");
+    Console.WriteLine($"{path}: {set.Results.Count} runs, {set.Scenarios.Count} scenarios{(set.ScaleOut is null ? "" : ", scale-out")}");
     return 0;
 }
 catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)

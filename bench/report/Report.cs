@@ -18,7 +18,9 @@ public sealed partial class Report(ResultSet set)
         ["redis"] = "redis-server, `--save '' --appendonly no` (nothing persisted)",
         ["ol-1-memory"] = "one OrleansLua silo, `--storage memory` (a cache: nothing persisted)",
         ["ol-1-durable"] = "one silo, `--storage local --appendfsync everysec` (embedded SQLite, fresh data dir)",
-        ["ol-3-memory"] = "three silo processes on 127.0.0.1, PostgreSQL membership, `--storage memory`; connections round-robin over the three gateways",
+        ["ol-3-memory"] = "three silo processes on 127.0.0.1, PostgreSQL membership, `--storage memory`; connections round-robin over the three gateways (a request for another silo's slot is forwarded there)",
+        ["ol-3-memory-cluster"] = "the same three silos with `--cluster-redirects yes`; the generator is a cluster client (`--cluster`): every request goes to its slot's silo, `-MOVED` is followed",
+        ["ol-scaleout"] = "two silos as `ol-3-memory-cluster` under getset from the cluster-mode generator, a third silo started during the run (see [Scale-out](#scale-out-a-third-silo-joins-under-load))",
         ["ol-3-durable"] = "three silos, `--storage postgres --appendfsync everysec` (the same private PostgreSQL, fsync on); connections round-robin over the three gateways",
     };
 
@@ -47,7 +49,9 @@ public sealed partial class Report(ResultSet set)
         Connections();
         Cpu();
         CrossCheck();
+        ClusterClientCpu();
         ScalingModel();
+        ScaleOutSection();
         Profile();
         Anomalies();
         Commands();
@@ -109,6 +113,7 @@ public sealed partial class Report(ResultSet set)
         md.AppendLine("## Scenarios").AppendLine();
         md.AppendLine("| scenario | what |").AppendLine("|---|---|");
         foreach (var sc in scenarios) Row($"`{sc}`", ScenarioText.GetValueOrDefault(sc, ""));
+        if (set.ScaleOut is not null) Row("`ol-scaleout`", ScenarioText["ol-scaleout"]);
         md.AppendLine();
         md.AppendLine("Workloads (generator `--workload`), all unpipelined (pipeline 1):").AppendLine();
         foreach (var w in workloads) md.AppendLine($"- `{w}`: {WorkloadText.GetValueOrDefault(w, "")}");
@@ -118,7 +123,7 @@ public sealed partial class Report(ResultSet set)
             md.AppendLine("Slot warm-up (cold start: every slot's first request activates its grain, which claims the slot in storage):").AppendLine();
             md.AppendLine("| scenario | spread runs | seconds in all | first run ops/s | last run ops/s |");
             md.AppendLine("|---|---:|---:|---:|---:|");
-            foreach (var sc in scenarios)
+            foreach (var sc in scenarios.Concat(set.Warmups.Select(w => w.Scenario).Distinct().Where(w => !scenarios.Contains(w))))
             {
                 var runs = set.Warmups.Where(w => w.Scenario == sc).ToList();
                 if (runs.Count == 0) continue;
@@ -354,7 +359,9 @@ public sealed partial class Report(ResultSet set)
         md.AppendLine("## Cross-check with redis-benchmark").AppendLine();
         int n = set.Run.Settings?.RedisBenchmarkRequests ?? 0;
         md.AppendLine($"`redis-benchmark -t get,set,incr -c {mainConnections} -n {(n > 0 ? n.ToString(CultureInfo.InvariantCulture) : "N")} -r 100000 --csv` " +
-                      "against the same servers, beside the generator's closest workload at the same connection count. " +
+                      "against the same servers (with `--cluster` for `ol-3-memory-cluster`: redis-benchmark's cluster mode: each client talks to one node " +
+                      "and its keys carry a hash tag of one of that node's slots), beside the generator's closest workload " +
+                      "at the same connection count. " +
                       "The two tools should agree on the ratio between the servers; absolute numbers differ somewhat " +
                       "(redis-benchmark is a single-threaded C client, the generator a .NET one with a latency histogram).").AppendLine();
         md.AppendLine("| scenario | redis-benchmark test | req/s | p50 | p99 | generator workload | ops/s | p50 | p99 | generator / redis-benchmark |");
@@ -399,6 +406,13 @@ public sealed partial class Report(ResultSet set)
             if (r.OpenLoop && r.TargetRate is double t && r.Throughput < 0.95 * t)
                 notes.Add($"{RunName(r, withScenario: true)}: did not sustain the target rate ({Charts.Thousands(r.Throughput)} of {Charts.Thousands(t)}/s): its latencies are queueing");
             if (r.Operations == 0) notes.Add($"{RunName(r, withScenario: true)}: no operation completed");
+        }
+        if (set.ScaleOut?.Result is { } so)
+        {
+            if (so.ErrorCount > 0)
+                notes.Add($"scale-out: {so.ErrorCount} error replies ({string.Join(", ", so.Errors!.Select(e => $"{e.Key} {e.Value}"))}) " +
+                          $"of {Charts.Thousands(so.Operations)} operations");
+            if (set.ScaleOut.Events.Silo3StartedUnixMs is null) notes.Add("scale-out: the third silo was not started during the run");
         }
         var steps = set.Results.Where(r => r.LatencyMicros.P999 >= 5 * r.LatencyMicros.P99 && r.LatencyMicros.P999 >= 10_000).ToList();
         if (steps.Count > 0)

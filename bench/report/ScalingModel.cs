@@ -34,23 +34,31 @@ public sealed partial class Report
         }
         md.Append("| workload | *c*₁ µs/op | *c*₃ µs/op | *h* µs per crossing |");
         foreach (int n in ClusterSizes) md.Append($" ops/s per core, {n} silo{(n > 1 ? "s" : "")} |");
-        md.AppendLine(" per-silo efficiency at 100 silos |");
+        md.Append(" per-silo efficiency at 100 silos |");
+        bool measured = rows.Any(r => SiloCpu(ClusterClient, r.Workload) is not null);
+        if (measured) md.Append(" *c*₃ᶜ µs/op, cluster client (measured) | *c*₃ᶜ / *c*₁ |");
+        md.AppendLine();
         md.Append("|---|---:|---:|---:|");
         foreach (var _ in ClusterSizes) md.Append("---:|");
-        md.AppendLine("---:|");
+        md.AppendLine(measured ? "---:|---:|---:|" : "---:|");
         foreach (var (w, one, three) in rows)
         {
             double c1 = one!.Value, h = (three!.Value - c1) * 1.5;
             md.Append($"| {w} | {F(c1)} | {F(three.Value)} | {F(h)} |");
             foreach (int n in ClusterSizes) md.Append($" {Charts.Thousands(1e6 / (c1 + CrossingShare(n) * h))} |");
-            md.AppendLine($" {c1 / (c1 + CrossingShare(100) * h):P0} |");
+            md.Append($" {c1 / (c1 + CrossingShare(100) * h):P0} |");
+            if (measured) md.Append(SiloCpu(ClusterClient, w) is double cc ? $" {F(cc)} | {Ratio(cc, c1)} |" : " | |");
+            md.AppendLine();
         }
         md.AppendLine();
         md.AppendLine("How to read it: a cluster of *N* silos on *N* machines of *K* cores is expected to serve *N* · *K* × the " +
                       "\"ops/s per core\" column for *N* (for 8-core machines and getset, multiply by 8*N*). Adding a silo adds " +
                       "*K* / *c*(*N*) operations per second; the price of spreading is the per-silo efficiency column — almost " +
-                      "every call crosses once *N* is large. A client that sent each request to its slot's silo (a cluster-aware " +
-                      "client, or MOVED-style routing) would remove *h* and scale linearly at *c*₁.").AppendLine();
+                      "every call crosses once *N* is large. A client that sends each request to its slot's silo (a cluster-aware " +
+                      "client following MOVED) removes *h* and would scale linearly at *c*₁" +
+                      (measured ? $"; `{ClusterClient}` measures that on three silos: *c*₃ᶜ (silo processes only) against *c*₁ in the last " +
+                                  "two columns, what remains being the cost of three processes (each with its own garbage collector, " +
+                                  "thread pool and Orleans runtime) sharing the cores instead of one" : "") + ".").AppendLine();
         md.AppendLine("Caveats, from this machine: the three silos share its cores with each other, the generator and " +
                       "PostgreSQL, so *c*₃ also carries three processes' garbage collection and thread-pool spinning on oversubscribed " +
                       "cores; *h* measured here is an upper bound of a crossing on dedicated machines, and its spread between " +

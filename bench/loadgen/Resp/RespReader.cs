@@ -149,6 +149,25 @@ public static class RespReader
         }
     }
 
+    /// <summary>
+    /// Redis Cluster's redirect, "MOVED &lt;slot&gt; &lt;host&gt;:&lt;port&gt;" (an error reply's text): the slot and the
+    /// endpoint that serves it now. An empty host means the node that answered (Redis 7's unknown-endpoint form).
+    /// </summary>
+    public static bool TryParseMoved(ReadOnlySpan<byte> error, out int slot, out string host, out int port)
+    {
+        slot = port = 0;
+        host = "";
+        if (!error.StartsWith("MOVED "u8)) return false;
+        var rest = error[6..];
+        int space = rest.IndexOf((byte)' ');
+        if (space <= 0 || !Utf8Parser.TryParse(rest[..space], out slot, out int n) || n != space) return false;
+        var endpoint = rest[(space + 1)..];
+        int colon = endpoint.LastIndexOf((byte)':');
+        if (colon < 0 || !Utf8Parser.TryParse(endpoint[(colon + 1)..], out port, out n) || n != endpoint.Length - colon - 1) return false;
+        host = Encoding.ASCII.GetString(endpoint[..colon]);
+        return true;
+    }
+
     /// <summary>Finds the CRLF-terminated line that starts at <paramref name="start"/>.</summary>
     private static bool TryLine(ReadOnlySpan<byte> b, int start, out int end, out int next)
     {

@@ -7,9 +7,9 @@ namespace OrleansLua.LoadGen.Resp;
 /// Encodes requests as RESP multibulk arrays straight into a reusable byte buffer, so that generating a
 /// request allocates nothing (keys are formatted as prefix + number in place).
 /// </summary>
-public sealed class RespWriter
+public sealed class RespWriter(int capacity = 16 * 1024)
 {
-    private byte[] _buffer = new byte[16 * 1024];
+    private byte[] _buffer = new byte[capacity];
     private int _length;
     private int _pendingArguments; // catches a command whose declared argument count is wrong
 
@@ -61,6 +61,15 @@ public sealed class RespWriter
     }
 
     public void Bulk(long number) => Bulk([], number);
+
+    /// <summary>Appends bytes that already are complete RESP commands (the cluster mode's per-node send buffers).</summary>
+    public void Raw(ReadOnlySpan<byte> commands)
+    {
+        CheckComplete();
+        Ensure(commands.Length);
+        commands.CopyTo(_buffer.AsSpan(_length));
+        _length += commands.Length;
+    }
 
     private void Argument()
     {

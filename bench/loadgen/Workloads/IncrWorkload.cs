@@ -2,20 +2,24 @@ using OrleansLua.LoadGen.Resp;
 
 namespace OrleansLua.LoadGen.Workloads;
 
-/// <summary>INCR on random keys ctr:&lt;n&gt;: a read-modify-write per request, spread over the key space.</summary>
+/// <summary>INCR on random keys ctr:&lt;m&gt; (<see cref="SlotKeys"/>): a read-modify-write per request, spread over the key space.</summary>
 public sealed class IncrWorkload(int keys) : Workload
 {
-    public override IRequestSource CreateSource(int connection, int connections) => new Source(keys);
+    private readonly byte[][] _keys = SlotKeys.Build("ctr:", keys);
 
-    private sealed class Source(int keys) : IRequestSource
+    public override IRequestSource CreateSource(int connection, int connections) => new Source(_keys);
+
+    private sealed class Source(byte[][] keys) : IRequestSource
     {
         private readonly Random _random = new();
 
-        public void Write(RespWriter writer)
+        public int Write(RespWriter writer)
         {
+            int key = _random.Next(keys.Length);
             writer.Array(2);
             writer.Bulk("INCR"u8);
-            writer.Bulk("ctr:"u8, _random.Next(keys));
+            writer.Bulk(keys[key]);
+            return SlotKeys.SlotOf(key);
         }
     }
 }

@@ -3,7 +3,7 @@ using OrleansLua.LoadGen.Resp;
 namespace OrleansLua.LoadGen.Workloads;
 
 /// <summary>
-/// A sliding-window rate limiter on a sorted set per user (rl:&lt;n&gt;), as rate-limiter libraries do it:
+/// A sliding-window rate limiter on a sorted set per user (rl:&lt;m&gt;, <see cref="SlotKeys"/>), as rate-limiter libraries do it:
 /// drop entries older than the window, count, add "now" when under the limit. Four or five calls per run.
 /// </summary>
 public sealed class RateLimitWorkload(int keys) : Workload
@@ -26,27 +26,30 @@ public sealed class RateLimitWorkload(int keys) : Workload
         return allowed
         """;
 
+    private readonly byte[][] _keys = SlotKeys.Build("rl:", keys);
     private byte[] _sha = [];
 
-    public override async Task SetupAsync(IReadOnlyList<RespConnection> perPort) =>
-        _sha = await LoadScriptAsync(perPort, Script);
+    public override async Task SetupAsync(IReadOnlyList<IKeyspace> keyspaces) =>
+        _sha = await LoadScriptAsync(keyspaces, Script);
 
-    public override IRequestSource CreateSource(int connection, int connections) => new Source(_sha, keys);
+    public override IRequestSource CreateSource(int connection, int connections) => new Source(_sha, _keys);
 
-    private sealed class Source(byte[] sha, int keys) : IRequestSource
+    private sealed class Source(byte[] sha, byte[][] keys) : IRequestSource
     {
         private readonly Random _random = new();
 
-        public void Write(RespWriter writer)
+        public int Write(RespWriter writer)
         {
+            int key = _random.Next(keys.Length);
             writer.Array(7);
             writer.Bulk("EVALSHA"u8);
             writer.Bulk(sha);
             writer.Bulk("1"u8);
-            writer.Bulk("rl:"u8, _random.Next(keys));
+            writer.Bulk(keys[key]);
             writer.Bulk(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             writer.Bulk("1000"u8);
             writer.Bulk("10"u8);
+            return SlotKeys.SlotOf(key);
         }
     }
 }

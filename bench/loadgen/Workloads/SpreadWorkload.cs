@@ -1,4 +1,3 @@
-using System.Text;
 using OrleansLua.LoadGen.Resp;
 
 namespace OrleansLua.LoadGen.Workloads;
@@ -11,52 +10,36 @@ public sealed class SpreadWorkload : Workload
 {
     private static readonly byte[] Value = "0123456789abcdef0123456789abcdef"u8.ToArray();
 
-    /// <summary>SlotKeys[s] is a key whose slot is s: the first name slot:&lt;n&gt; (n = 0, 1, …) found for it.</summary>
-    public static readonly byte[][] SlotKeys = FindSlotKeys();
+    /// <summary>KeysBySlot[s] is a key whose slot is s: the first name slot:&lt;n&gt; (n = 0, 1, …) found for it.</summary>
+    public static readonly byte[][] KeysBySlot = SlotKeys.Build("slot:", KeySlot.Count);
 
     public override IRequestSource CreateSource(int connection, int connections) =>
         new Source((int)((long)connection * KeySlot.Count / connections));
-
-    private static byte[][] FindSlotKeys()
-    {
-        var keys = new byte[KeySlot.Count][];
-        int missing = KeySlot.Count;
-        for (long n = 0; missing > 0; n++)
-        {
-            var key = Encoding.ASCII.GetBytes($"slot:{n}");
-            int slot = KeySlot.Of(key);
-            if (keys[slot] is null)
-            {
-                keys[slot] = key;
-                missing--;
-            }
-        }
-        return keys;
-    }
 
     private sealed class Source(int firstSlot) : IRequestSource
     {
         private int _slot = firstSlot;
         private bool _get;
 
-        public void Write(RespWriter writer)
+        public int Write(RespWriter writer)
         {
-            var key = SlotKeys[_slot];
+            int slot = _slot;
             if (_get)
             {
                 writer.Array(2);
                 writer.Bulk("GET"u8);
-                writer.Bulk(key);
+                writer.Bulk(KeysBySlot[slot]);
                 _slot = (_slot + 1) % KeySlot.Count;
             }
             else
             {
                 writer.Array(3);
                 writer.Bulk("SET"u8);
-                writer.Bulk(key);
+                writer.Bulk(KeysBySlot[slot]);
                 writer.Bulk(Value);
             }
             _get = !_get;
+            return slot;
         }
     }
 }

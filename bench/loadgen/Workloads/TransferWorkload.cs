@@ -33,11 +33,14 @@ public sealed class TransferWorkload : Workload
 
     public static string Account(int group, int index) => $"{{acct{group}}}:{index}";
 
+    /// <summary>The slot of each group (its hash tag acct&lt;g&gt;).</summary>
+    private static readonly int[] GroupSlots = Enumerable.Range(0, Groups).Select(g => KeySlot.Of(Accounts[g][0])).ToArray();
+
     /// <summary>Loads the script and resets every account to the initial balance, one MSET per group (one slot each).</summary>
-    public override async Task SetupAsync(IReadOnlyList<RespConnection> perPort)
+    public override async Task SetupAsync(IReadOnlyList<IKeyspace> keyspaces)
     {
-        _sha = await LoadScriptAsync(perPort, Script);
-        foreach (var connection in perPort)
+        _sha = await LoadScriptAsync(keyspaces, Script);
+        foreach (var keyspace in keyspaces)
         {
             for (int g = 0; g < Groups; g++)
             {
@@ -47,35 +50,35 @@ public sealed class TransferWorkload : Workload
                     args.Add(Account(g, i));
                     args.Add(InitialBalance.ToString());
                 }
-                var reply = await connection.CallAsync([.. args]);
-                if (reply.IsError) throw new SetupException($"port {connection.Port}: MSET failed: {reply}");
+                var reply = await keyspace.CallAsync([.. args]);
+                if (reply.IsError) throw new SetupException($"{keyspace.Name}: MSET failed: {reply}");
             }
         }
     }
 
     public override IRequestSource CreateSource(int connection, int connections) => new Source(_sha);
 
-    /// <summary>Sums every group on every port (the ports may be separate servers).</summary>
-    public override async Task<Invariant?> CheckAsync(IReadOnlyList<RespConnection> perPort)
+    /// <summary>Sums every group on every keyspace (the ports may be separate servers).</summary>
+    public override async Task<Invariant?> CheckAsync(IReadOnlyList<IKeyspace> keyspaces)
     {
         var violations = new List<string>();
-        foreach (var connection in perPort)
+        foreach (var keyspace in keyspaces)
         {
             for (int g = 0; g < Groups; g++)
             {
                 var args = new List<string> { "MGET" };
                 for (int i = 0; i < AccountsPerGroup; i++) args.Add(Account(g, i));
-                var reply = await connection.CallAsync([.. args]);
+                var reply = await keyspace.CallAsync([.. args]);
                 if (reply.IsError || reply.Items is null)
                 {
-                    violations.Add($"port {connection.Port} group {g}: MGET failed: {reply}");
+                    violations.Add($"{keyspace.Name} group {g}: MGET failed: {reply}");
                     continue;
                 }
                 long sum = 0;
                 foreach (var item in reply.Items)
                     sum += long.TryParse(item.Text, out long v) ? v : 0;
                 if (sum != GroupTotal)
-                    violations.Add($"port {connection.Port} group {g}: sum {sum} instead of {GroupTotal} [{string.Join(" ", reply.Items)}]");
+                    violations.Add($"{keyspace.Name} group {g}: sum {sum} instead of {GroupTotal} [{string.Join(" ", reply.Items)}]");
             }
         }
         return violations.Count == 0
@@ -87,9 +90,10 @@ public sealed class TransferWorkload : Workload
     {
         private readonly Random _random = new();
 
-        public void Write(RespWriter writer)
+        public int Write(RespWriter writer)
         {
-            var group = Accounts[_random.Next(Groups)];
+            int g = _random.Next(Groups);
+            var group = Accounts[g];
             int from = _random.Next(AccountsPerGroup);
             int to = _random.Next(AccountsPerGroup - 1);
             if (to >= from) to++;
@@ -100,6 +104,7 @@ public sealed class TransferWorkload : Workload
             writer.Bulk(group[from]);
             writer.Bulk(group[to]);
             writer.Bulk(_random.Next(1, 11));
+            return GroupSlots[g];
         }
     }
 }
