@@ -13,8 +13,10 @@ namespace OrleansLua.Tests.Cluster;
 /// What a slot carries when it moves: a third silo joins a two-silo cluster (slots move to it) and then one of
 /// the first two stops gracefully (its slots move away), while scripts, transactions and WATCH loops hammer
 /// the keys from many connections; blocked clients and keys with TTLs sit in the moving slots. Memory storage:
-/// everything must travel with the slot.
+/// everything must travel with the slot. Alone (three in-process silos under load would disturb the tests that
+/// measure the process's heap or timing).
 /// </summary>
+[Collection(ProcessClusterCollection.Name)]
 public sealed class SlotMoveTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private TestCluster _cluster = null!;
