@@ -24,6 +24,7 @@ public static class ProcessStateServiceCollectionExtensions
         services.TryAddSingleton<OrleansLuaTelemetry>();
         services.TryAddSingleton<SlotActivity>();
         services.TryAddSingleton<SlotMapFollower>();
+        services.TryAddSingleton<LocalShards>();
         return services;
     }
 }

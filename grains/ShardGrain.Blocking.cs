@@ -13,46 +13,51 @@ public sealed partial class ShardGrain
     public async Task<byte[]?> Block(BlockRequest request)
     {
         if (_persistence.Refusal([request.Command]) is { } refusal) return ErrorReply(request.Protocol, refusal);
-        if (await WaitForScriptAsync()) return ErrorReply(request.Protocol, ScriptHost.BusyError);
+        if (!await EnterAsync()) return ErrorReply(request.Protocol, ScriptHost.BusyError);
+        long seq;
+        byte[]? reply;
+        try
+        {
+            (reply, seq) = BlockOrServe(request);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        EnsureExpiryTimer();
+        if (reply is null || await _persistence.WaitDurableAsync(seq) is not { } error) return reply;
+        return ErrorReply(request.Protocol, error);
+    }
+
+    /// <summary>Serves the request now (its reply), or queues it (null); the caller holds the gate.</summary>
+    private (byte[]? Reply, long Seq) BlockOrServe(BlockRequest request)
+    {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reply = TryServe(request);
         // counted once, for the attempt the client made (a later serve completes the same call)
         _stats.Called(CommandTable.Find(request.Command[0])!, System.Diagnostics.Stopwatch.GetTimestamp() - started,
             reply is [(byte)'-', ..]);
         ServeWaiters(); // BLMOVE may have fed another waiter
-        EnsureExpiryTimer();
         long seq = _persistence.CloseBatch();
-        if (reply is not null)
-        {
-            if (await _persistence.WaitDurableAsync(seq) is not { } error) return reply;
-            return ErrorReply(request.Protocol, error);
-        }
+        if (reply is not null) return (reply, seq);
         var command = BlockingCommands.PinForWaiting(_context, request.Command);
         var spec = CommandTable.Find(command[0])!;
         _keyIndexes.Clear();
         spec.Keys.Collect(command, _keyIndexes);
         _waiters.Add(new BlockRequest { Waiter = request.Waiter, Command = command, Protocol = request.Protocol },
             _keyIndexes.Select(i => command[i]).ToArray(), pops: spec.Timeout is not { BlockOption: true });
-        return null;
+        return (null, seq);
     }
 
-    public async Task<bool> Unblock(BlockedClientObserverKey waiter)
-    {
-        await WaitUntilNoScriptAsync();
-        return _waiters.Remove(waiter);
-    }
+    public Task<bool> Unblock(BlockedClientObserverKey waiter) => UnderGateAsync(() => _waiters.Remove(waiter));
 
-    public async Task<long[]> Watch(byte[][] keys)
-    {
-        await WaitUntilNoScriptAsync();
-        return _watched.Watch(keys);
-    }
+    public Task<long[]> Watch(byte[][] keys) => UnderGateAsync(() => _watched.Watch(keys));
 
-    public async Task Unwatch(byte[][] keys)
+    public Task Unwatch(byte[][] keys) => UnderGateAsync(() =>
     {
-        await WaitUntilNoScriptAsync();
         _watched.Unwatch(keys);
-    }
+        return true;
+    });
 
     /// <summary>Runs a blocked client's command: its reply, or null when it would still block.</summary>
     private byte[]? TryServe(BlockRequest request)

@@ -12,7 +12,19 @@ public sealed partial class ShardGrain
 {
     public async Task<ScanPage> Scan(ScanRequest request)
     {
-        if (await WaitForScriptAsync()) throw new InvalidOperationException(ScriptHost.BusyError);
+        if (!await EnterAsync()) throw new InvalidOperationException(ScriptHost.BusyError);
+        try
+        {
+            return ScanPage(request);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private ScanPage ScanPage(ScanRequest request)
+    {
         long now = UnixTime.NowMilliseconds();
         var candidates = new List<(uint Hash, byte[] Key)>();
         foreach (var (key, entry) in _keys.Entries(now))
@@ -39,10 +51,17 @@ public sealed partial class ShardGrain
 
     public async Task<SlotStats> Stats()
     {
-        if (await WaitForScriptAsync()) throw new InvalidOperationException(ScriptHost.BusyError);
-        _keys.ExpireSample(UnixTime.NowMilliseconds());
-        _persistence.CloseBatch();
-        return new SlotStats { Keys = _keys.Count, Expires = _keys.VolatileCount };
+        if (!await EnterAsync()) throw new InvalidOperationException(ScriptHost.BusyError);
+        try
+        {
+            _keys.ExpireSample(UnixTime.NowMilliseconds());
+            _persistence.CloseBatch();
+            return new SlotStats { Keys = _keys.Count, Expires = _keys.VolatileCount };
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Active expiry runs only while the slot has keys with a TTL.</summary>
@@ -57,9 +76,16 @@ public sealed partial class ShardGrain
 
     private Task ExpireKeys(CancellationToken cancellation)
     {
-        if (_scriptStarted is not null) return Task.CompletedTask; // the keyspace belongs to the running script
-        _keys.ExpireSample(UnixTime.NowMilliseconds());
-        _persistence.CloseBatch();
+        if (!_gate.Wait(0)) return Task.CompletedTask; // a script or a batch holds the slot: next time
+        try
+        {
+            _keys.ExpireSample(UnixTime.NowMilliseconds());
+            _persistence.CloseBatch();
+        }
+        finally
+        {
+            _gate.Release();
+        }
         if (_keys.VolatileCount == 0)
         {
             _expiryTimer?.Dispose();

@@ -1,64 +1,152 @@
 using OrleansLua.GrainInterfaces;
-using OrleansLua.GrainInterfaces.Commands;
-using OrleansLua.Grains.Commands;
-using OrleansLua.Grains.Keyspace;
 using OrleansLua.Grains.Persistence;
 using OrleansLua.Grains.Scripting;
-using OrleansLua.Protocol;
 
 namespace OrleansLua.Grains;
 
 /// <summary>
-/// Script batches run on a pool thread while the grain awaits them, so the grain stays reachable:
-/// later calls wait, or answer BUSY past busy-reply-threshold, and SCRIPT KILL gets through.
+/// The slot's exclusion and its scripts. One gate (<see cref="_gate"/>) is held by whatever touches the slot's
+/// keys: a batch through Orleans, a batch the co-hosted gateway runs itself (<see cref="TryExecute"/>), a script
+/// for its whole run, a blocked client's attempt, WATCH, SCAN, the expiry cycle and persistence's snapshot of
+/// changed keys. A script runs on the thread of whoever holds the gate — the gateway's connection on the fast
+/// path, a pool thread that the grain awaits on the Orleans path (so the grain stays reachable) — and meanwhile
+/// later calls wait for the gate, or answer BUSY once the script has run past busy-reply-threshold, and SCRIPT
+/// KILL gets through.
 /// </summary>
-public sealed partial class ShardGrain
+public sealed partial class ShardGrain : ILocalShard
 {
-    private async Task<byte[]> ExecuteAroundScriptsAsync(ShardBatch batch)
+    /// <summary>How often a call waiting behind a script checks whether it has turned BUSY.</summary>
+    private static readonly TimeSpan BusyCheck = TimeSpan.FromMilliseconds(50);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    /// <summary>While a script batch runs: the Stopwatch timestamp of its start (0: none runs). Read from other threads.</summary>
+    private long _scriptStarted;
+    /// <summary>The activation is going away: the gateway sends its batches through Orleans (to the next one).</summary>
+    private volatile bool _closed;
+
+    /// <summary>
+    /// The co-hosted gateway's fast path: the same batch code on the caller's thread, under the gate. A script
+    /// whose body this silo already knows runs here too (one that must be fetched or registered goes through
+    /// Orleans, which does that asynchronously first).
+    /// </summary>
+    public bool TryExecute(ShardBatch batch, out Task<byte[]> replies)
     {
-        if (_scripts.NeedsPreparation(batch.Commands)) await _scripts.PrepareAsync(batch.Commands);
-        if (await WaitForScriptAsync()) return SlotPersistence.ErrorReplies(batch, ScriptHost.BusyError);
-        if (!ScriptHost.ContainsScript(batch.Commands)) return await _persistence.Complete(batch, ExecuteInTurn(batch));
-        _scriptStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        _scriptDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        byte[] replies;
+        replies = null!;
+        if (_closed || Volatile.Read(ref _scriptStarted) != 0) return false;
+        bool script = ScriptHost.ContainsScript(batch.Commands);
+        if (script && _scripts.NeedsPreparation(batch.Commands) || !_gate.Wait(0)) return false;
         try
         {
-            replies = await Task.Run(() => ExecuteBatch(batch));
+            if (_closed) return false;
+            replies = _persistence.Refusal(batch.Commands) is { } refusal
+                ? Task.FromResult(SlotPersistence.ErrorReplies(batch, refusal))
+                : _persistence.Complete(batch, script ? RunScriptBatch(batch) : ExecuteBatch(batch));
         }
         finally
         {
-            _scriptStarted = null;
-            _scriptDone.TrySetResult();
-            EnsureExpiryTimer();
+            _gate.Release();
         }
+        // Grain timers are registered from the grain's own turn: ask for it there.
+        if (_keys.VolatileCount > 0 && _expiryTimer is null && Interlocked.Exchange(ref _expiryRequested, 1) == 0) _ = _self.StartActiveExpiry();
+        return true;
+    }
+
+    private int _expiryRequested;
+
+    public Task StartActiveExpiry()
+    {
+        Volatile.Write(ref _expiryRequested, 0);
+        EnsureExpiryTimer();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A batch through Orleans: at once when the gate is free, else after waiting for it (or BUSY).</summary>
+    public Task<byte[]> Execute(ShardBatch batch)
+    {
+        if (_persistence.Refusal(batch.Commands) is { } refusal) return Task.FromResult(SlotPersistence.ErrorReplies(batch, refusal));
+        if (ScriptHost.ContainsScript(batch.Commands) || !_gate.Wait(0)) return ExecuteWhenFreeAsync(batch);
+        byte[] replies;
+        try
+        {
+            replies = ExecuteBatch(batch);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        EnsureExpiryTimer();
+        return _persistence.Complete(batch, replies);
+    }
+
+    private async Task<byte[]> ExecuteWhenFreeAsync(ShardBatch batch)
+    {
+        if (_scripts.NeedsPreparation(batch.Commands)) await _scripts.PrepareAsync(batch.Commands);
+        if (!await EnterAsync()) return SlotPersistence.ErrorReplies(batch, ScriptHost.BusyError);
+        byte[] replies;
+        try
+        {
+            replies = ScriptHost.ContainsScript(batch.Commands) ? await Task.Run(() => RunScriptBatch(batch)) : ExecuteBatch(batch);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        EnsureExpiryTimer();
         return await _persistence.Complete(batch, replies);
     }
 
-    /// <summary>
-    /// Waits while a script batch runs. True when the script has run past busy-reply-threshold:
-    /// the caller must answer BUSY instead of running.
-    /// </summary>
-    private async Task<bool> WaitForScriptAsync()
+    /// <summary>A batch with a script, marked as running one (BUSY rules, the expiry cycle); the caller holds the gate.</summary>
+    private byte[] RunScriptBatch(ShardBatch batch)
     {
-        while (_scriptStarted is { } started)
+        Volatile.Write(ref _scriptStarted, System.Diagnostics.Stopwatch.GetTimestamp());
+        try
         {
-            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-            var threshold = TimeSpan.FromMilliseconds(_scripts.Settings.BusyReplyThresholdMs);
-            if (elapsed >= threshold)
-            {
-                await _scripts.EnsureBusyReportedAsync(_slot);
-                return true;
-            }
-            var wait = threshold - elapsed;
-            await Task.WhenAny(_scriptDone!.Task, Task.Delay(wait < TimeSpan.FromHours(1) ? wait : TimeSpan.FromHours(1)));
+            return ExecuteBatch(batch);
         }
-        return false;
+        finally
+        {
+            Volatile.Write(ref _scriptStarted, 0);
+        }
     }
 
-    /// <summary>Waits (without answering BUSY) until no script batch runs: for calls that touch slot state.</summary>
-    private async Task WaitUntilNoScriptAsync()
+    /// <summary>
+    /// Takes the gate. False when a script holds it and has run past busy-reply-threshold: the caller answers
+    /// BUSY instead (the script is reported, so SCRIPT KILL finds it at once).
+    /// </summary>
+    private async Task<bool> EnterAsync()
     {
-        while (_scriptDone is { } done && _scriptStarted is not null) await done.Task;
+        while (!await _gate.WaitAsync(BusyCheck))
+        {
+            long started = Volatile.Read(ref _scriptStarted);
+            if (started == 0) continue;
+            var threshold = TimeSpan.FromMilliseconds(_scripts.Settings.BusyReplyThresholdMs);
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) < threshold) continue;
+            await _scripts.EnsureBusyReportedAsync(_slot);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Runs <paramref name="action"/> under the gate, however long a script holds it (never BUSY).</summary>
+    private async Task<T> UnderGateAsync<T>(Func<T> action)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Deactivation: no new fast-path batch enters, and the one running (if any) finishes first.</summary>
+    private async Task CloseAsync()
+    {
+        _closed = true;
+        _localShards.Unregister(_slot, this);
+        await _gate.WaitAsync();
+        _gate.Release();
     }
 }

@@ -17,11 +17,11 @@ using KeyspaceStore = OrleansLua.Grains.Keyspace.Keyspace;
 namespace OrleansLua.Grains;
 
 /// <summary>
-/// One hash slot's keys. A batch of commands runs start to end with nothing interleaved: plain
-/// batches run synchronously in one grain turn; a batch with a script runs on a pool thread while
-/// the grain awaits it, so the grain stays reachable — later calls wait for the script, or answer
-/// BUSY once it has run past busy-reply-threshold, and SCRIPT KILL reaches it. The grain is
-/// reentrant only for that reason: nothing touches the keyspace while a script batch runs.
+/// One hash slot's keys. A batch of commands runs start to end with nothing interleaved: everything that
+/// touches the keys holds the slot's gate (ShardGrain.Scripts.cs), whether it came as an Orleans call or
+/// from the co-hosted gateway's fast path. A batch with a script runs on a pool thread while the grain
+/// awaits it, so the grain stays reachable — later calls wait for the gate, or answer BUSY once the script
+/// has run past busy-reply-threshold, and SCRIPT KILL reaches it; the grain is reentrant for that.
 /// It is placed on the slot's owner in the slot map and migrates, with its state, when the owner
 /// changes; KeepAlive keeps an idle slot's in-memory keys from being collected.
 /// </summary>
@@ -47,16 +47,16 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     private readonly AccessControl _acl;
     private readonly LiveKeyspaces _live;
     private readonly SlotActivity _activity;
+    private readonly LocalShards _localShards;
     private IGrainTimer? _expiryTimer;
     private int _slot;
-    /// <summary>Set while a script batch runs off the grain turn.</summary>
-    private long? _scriptStarted;
-    private TaskCompletionSource? _scriptDone;
+    private IShardGrain _self = null!;
 
     public ShardGrain(ILogger<ShardGrain> logger, ScriptHost scripts, SlotWriter storage, CommandStats stats, SlowLog slowLog,
-        AccessControl acl, LiveKeyspaces live, SlotActivity activity)
+        AccessControl acl, LiveKeyspaces live, SlotActivity activity, LocalShards localShards)
     {
         _activity = activity;
+        _localShards = localShards;
         _logger = logger;
         _live = live;
         _scripts = scripts;
@@ -65,7 +65,7 @@ public sealed partial class ShardGrain : Grain, IShardGrain
         _acl = acl;
         _writer.ErrorWritten = stats.ErrorReplied;
         _context = new CommandContext(_keys, _writer);
-        _persistence = new SlotPersistence(storage, _keys, WaitUntilNoScriptAsync, () => this.DeactivateOnIdle());
+        _persistence = new SlotPersistence(storage, _keys, _gate, () => this.DeactivateOnIdle());
         _keys.KeyChanging = key =>
         {
             _waiters.KeyChanging(key);
@@ -77,36 +77,24 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _slot = (int)this.GetPrimaryKeyLong();
+        _self = this.AsReference<IShardGrain>();
         if (!await AdoptHandedOverAsync(cancellationToken)) await _persistence.LoadAsync(_slot, cancellationToken);
         _live.Activated(_slot, _keys);
         EnsureExpiryTimer();
+        _localShards.Register(_slot, this);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        await CloseAsync();
         _live.Deactivated(_slot, _keys);
-        return _persistence.FlushForDeactivationAsync(cancellationToken);
-    }
-
-    public Task<byte[]> Execute(ShardBatch batch)
-    {
-        if (_persistence.Refusal(batch.Commands) is { } refusal) return Task.FromResult(SlotPersistence.ErrorReplies(batch, refusal));
-        // Fast path: no script running, nothing to fetch, no script in the batch.
-        if (_scriptStarted is null && !ScriptHost.ContainsScript(batch.Commands)) return _persistence.Complete(batch, ExecuteInTurn(batch));
-        return ExecuteAroundScriptsAsync(batch);
-    }
-
-    private byte[] ExecuteInTurn(ShardBatch batch)
-    {
-        var replies = ExecuteBatch(batch);
-        EnsureExpiryTimer();
-        return replies;
+        await _persistence.FlushForDeactivationAsync(cancellationToken);
     }
 
     /// <summary>
     /// Runs the batch's commands in order (a transaction as one array reply, or a null array when a
-    /// watched key changed), then serves blocked clients whose keys it wrote. Touches only the slot's
-    /// state, so it may run off the grain turn (script batches).
+    /// watched key changed), then serves blocked clients whose keys it wrote. The caller holds the gate;
+    /// it may run off the grain turn (script batches, the gateway's fast path).
     /// </summary>
     private byte[] ExecuteBatch(ShardBatch batch)
     {

@@ -13,7 +13,7 @@ public sealed class GatewayContext
 {
     public GatewayContext(IGrainFactory grains, IOptions<GatewayOptions> options, ClientRegistry clients, ServerStats stats,
         ClusterStateFollower cluster, CommandStats commandStats, SlowLog slowLog, OrleansLuaTelemetry telemetry, SlotActivity slotActivity,
-        SlotMapFollower slotMap, ILogger<GrainCallRetry>? retryLogger = null)
+        SlotMapFollower slotMap, LocalShards localShards, ILogger<GrainCallRetry>? retryLogger = null)
     {
         SlotMap = slotMap;
         Telemetry = telemetry;
@@ -25,7 +25,7 @@ public sealed class GatewayContext
         Cluster = cluster;
         CommandStats = commandStats;
         SlowLog = slowLog;
-        Router = new SlotRouter(grains, cluster.Settings, slotMap, new GrainCallRetry(retryLogger)) { BoundCalls = Options.BoundCalls };
+        Router = new SlotRouter(grains, cluster.Settings, slotMap, localShards, new GrainCallRetry(retryLogger)) { BoundCalls = Options.BoundCalls };
         FanOut = new FanOutCommands(Router);
         Connection = new ConnectionCommands(this, grains);
         Blocked = new BlockedClients(grains);

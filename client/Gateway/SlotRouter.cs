@@ -8,7 +8,7 @@ using OrleansLua.GrainInterfaces.Diagnostics;
 namespace OrleansLua.Client.Gateway;
 
 /// <summary>Maps keys to slots and slots to shard grain references; finds the slots that hold data.</summary>
-public sealed class SlotRouter(IGrainFactory grains, ServerSettings settings, SlotMapFollower map, GrainCallRetry? retry = null)
+public sealed class SlotRouter(IGrainFactory grains, ServerSettings settings, SlotMapFollower map, LocalShards local, GrainCallRetry? retry = null)
 {
     public const string CrossSlotError = "CROSSSLOT Keys in request don't hash to the same slot";
 
@@ -39,7 +39,11 @@ public sealed class SlotRouter(IGrainFactory grains, ServerSettings settings, Sl
     public bool ServesHere(int slot) => !settings.ClusterRedirectsEnabled || Redirect(slot) is null;
 
     /// <summary>One slot's part of a fan-out command (retried as its kind allows), bounded by <see cref="FanOutBound"/>.</summary>
-    public async Task<T> FanOutCall<T>(int slot, string command, Task<T> call)
+    public Task<T> FanOutCall<T>(int slot, string command, Task<T> call) => WithinBound(call, (slot, command), static (bound, s) =>
+        new TryAgainException($"slot {s.slot} did not answer {s.command.ToUpperInvariant()} within {bound.TotalMilliseconds:0} ms: it is still busy with an earlier request (see INFO slots)"));
+
+    /// <summary>The call's result, or <paramref name="timedOut"/>'s exception once <see cref="FanOutBound"/> has passed.</summary>
+    private async Task<T> WithinBound<T, TState>(Task<T> call, TState state, Func<TimeSpan, TState, Exception> timedOut)
     {
         var bound = FanOutBound;
         try
@@ -48,7 +52,7 @@ public sealed class SlotRouter(IGrainFactory grains, ServerSettings settings, Sl
         }
         catch (TimeoutException)
         {
-            throw new TryAgainException($"slot {slot} did not answer {command.ToUpperInvariant()} within {bound.TotalMilliseconds:0} ms: it is still busy with an earlier request (see INFO slots)");
+            throw timedOut(bound, state);
         }
     }
 
@@ -62,13 +66,18 @@ public sealed class SlotRouter(IGrainFactory grains, ServerSettings settings, Sl
     /// <summary>The gateway's RESP port, for the call spans.</summary>
     internal int GatewayPort { get; set; }
 
-    /// <summary>Runs a batch on a slot's shard grain (retried as <see cref="GrainCallRetry"/> allows), traced when a tracer listens.</summary>
     /// <summary>A read that may be retried, for fan-out commands (SCAN pages, key counts).</summary>
     public Task<T> Read<T>(int slot, string what, Func<IShardGrain, Task<T>> call) =>
         Retry.RunAsync((Shard: Shard(slot), Call: call), static s => s.Call(s.Shard), static _ => true, what);
 
+    /// <summary>
+    /// Runs a batch on a slot's shard grain: when its activation lives in this silo and the slot is free, right
+    /// here under the slot's gate (<see cref="ILocalShard"/>, no message, no thread hop); else as an Orleans call,
+    /// retried as <see cref="GrainCallRetry"/> allows and traced when a tracer listens.
+    /// </summary>
     public Task<byte[]> Execute(int slot, ShardBatch batch) =>
-        OrleansLuaTelemetry.GatewaySource.HasListeners()
+        local.TryExecute(slot, batch, out var replies) ? replies
+        : OrleansLuaTelemetry.GatewaySource.HasListeners()
             ? ShardCallTracing.Run((Router: this, Slot: slot, Batch: batch), static s => s.Router.ExecuteUntraced(s.Slot, s.Batch), slot, batch, GatewayPort)
             : ExecuteUntraced(slot, batch);
 
@@ -80,20 +89,9 @@ public sealed class SlotRouter(IGrainFactory grains, ServerSettings settings, Sl
     public bool BoundCalls { get; set; }
 
     private Task<byte[]> Bounded(Task<byte[]> call, ShardBatch batch) =>
-        BoundCalls && batch.Client is null ? BoundedAsync(call) : call;
-
-    private async Task<byte[]> BoundedAsync(Task<byte[]> call)
-    {
-        var bound = FanOutBound;
-        try
-        {
-            return await call.WaitAsync(bound);
-        }
-        catch (TimeoutException)
-        {
-            throw new UnansweredCallException($"no answer within {bound.TotalMilliseconds:0} ms");
-        }
-    }
+        BoundCalls && batch.Client is null
+            ? WithinBound(call, 0, static (bound, _) => new UnansweredCallException($"no answer within {bound.TotalMilliseconds:0} ms"))
+            : call;
 
     /// <summary>
     /// The single slot of a command's keys: -1 if it has none, or an error (CROSSSLOT, bad key count).

@@ -12,9 +12,12 @@ public sealed class LiveKeyspaces
     private readonly Keyspace?[] _bySlot = new Keyspace?[HashSlot.Count];
 
     public LiveKeyspaces(OrleansLuaTelemetry telemetry) =>
-        telemetry.ObserveKeyspaces(() => Sum(static k => k.Count), () => Sum(static k => k.VolatileCount), CountSlots);
+        telemetry.ObserveKeyspaces(() => KeyCount, () => Sum(static k => k.VolatileCount), CountSlots);
 
     public void Activated(int slot, Keyspace keys) => Volatile.Write(ref _bySlot[slot], keys);
+
+    /// <summary>Keys held by this silo's slots now (the keys gauge).</summary>
+    public long KeyCount => Sum(static k => k.Count);
 
     public bool IsActive(int slot) => Volatile.Read(ref _bySlot[slot]) is not null;
 

@@ -13,9 +13,10 @@ namespace OrleansLua.Grains.Persistence;
 /// trip, not once per write (and a hot key is serialized once per commit). With appendfsync always a
 /// batch's reply waits until a commit covering its changes (or anything it read that was not yet
 /// durable) is durable; with everysec the loop waits <see cref="StorageOptions.EverysecFlushDelay"/>
-/// first and nobody waits. Runs on the grain's turns; serialization waits until no script runs.
+/// first and nobody waits. Its callers hold the slot's gate (a grain turn, a script, the gateway's fast
+/// path); the flush loop takes the gate itself to snapshot the changed keys.
 /// </summary>
-internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Func<Task> waitUntilNoScript, Action fenced)
+internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, SemaphoreSlim gate, Action fenced)
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
@@ -26,6 +27,8 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Fun
     private long _appliedSeq, _durableSeq, _failedSeq;
     private string? _failure;
     private Task? _flushing;
+    /// <summary>1 while a flush loop runs: batches (under the gate) and the loop's end race to start the next one.</summary>
+    private int _flushRunning;
     private bool _deactivating;
 
     public bool Enabled => writer.Enabled;
@@ -168,7 +171,8 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Fun
 
     private void EnsureFlushing()
     {
-        if (_flushing is null && DirtyCount > 0 && !Fenced) _flushing = FlushLoopAsync();
+        if (DirtyCount == 0 || Fenced || Interlocked.CompareExchange(ref _flushRunning, 1, 0) != 0) return;
+        _flushing = FlushLoopAsync();
     }
 
     private async Task FlushLoopAsync()
@@ -180,9 +184,18 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Fun
             while (DirtyCount > 0 && !Fenced)
             {
                 if (!writer.Durable && !_deactivating) await Task.Delay(writer.Options.EverysecFlushDelay);
-                await waitUntilNoScript();
-                long seq = _appliedSeq;
-                var set = TakeWriteSet();
+                long seq;
+                WriteSet set;
+                await gate.WaitAsync();
+                try
+                {
+                    seq = _appliedSeq;
+                    set = TakeWriteSet();
+                }
+                finally
+                {
+                    gate.Release();
+                }
                 try
                 {
                     if (await writer.CommitAsync(set) == CommitOutcome.Fenced)
@@ -214,8 +227,10 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Fun
         }
         finally
         {
-            _flushing = null;
+            Volatile.Write(ref _flushRunning, 0);
         }
+        // keys changed between the loop's last look and its end: the batch that changed them saw it running
+        if (!_deactivating) EnsureFlushing();
     }
 
     /// <summary>The dirty keys' current state (deleted or expired keys as deletions), clearing the dirty set.</summary>
