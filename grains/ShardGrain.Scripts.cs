@@ -35,16 +35,23 @@ public sealed partial class ShardGrain : ILocalShard
         if (_closed || Volatile.Read(ref _scriptStarted) != 0) return false;
         bool script = ScriptHost.ContainsScript(batch.Commands);
         if (script && _scripts.NeedsPreparation(batch.Commands) || !_gate.Wait(0)) return false;
+        bool released = true;
         try
         {
             if (_closed) return false;
-            replies = _persistence.Refusal(batch.Commands) is { } refusal
-                ? Task.FromResult(SlotPersistence.ErrorReplies(batch, refusal))
-                : _persistence.Complete(batch, script ? RunScriptBatch(batch) : ExecuteBatch(batch));
+            if (_persistence.Refusal(batch.Commands) is { } refusal) replies = Task.FromResult(SlotPersistence.ErrorReplies(batch, refusal));
+            else if (script && !Thread.CurrentThread.IsThreadPoolThread)
+            {
+                // A socket engine's thread (inline completions) must not run a script that may take seconds:
+                // every connection it serves would wait. The pool runs it; the gate stays held until it ends.
+                released = false;
+                replies = RunScriptInPoolAsync(batch);
+            }
+            else replies = _persistence.Complete(batch, script ? RunScriptBatch(batch) : ExecuteBatch(batch));
         }
         finally
         {
-            _gate.Release();
+            if (released) _gate.Release();
         }
         // Grain timers are registered from the grain's own turn: ask for it there.
         if (_keys.VolatileCount > 0 && _expiryTimer is null && Interlocked.Exchange(ref _expiryRequested, 1) == 0) _ = _self.StartActiveExpiry();
@@ -52,6 +59,21 @@ public sealed partial class ShardGrain : ILocalShard
     }
 
     private int _expiryRequested;
+
+    /// <summary>A fast-path script on a pool thread; the caller took the gate, this releases it.</summary>
+    private async Task<byte[]> RunScriptInPoolAsync(ShardBatch batch)
+    {
+        byte[] replies;
+        try
+        {
+            replies = await Task.Run(() => RunScriptBatch(batch));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return await _persistence.Complete(batch, replies);
+    }
 
     public Task StartActiveExpiry()
     {

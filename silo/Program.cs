@@ -5,6 +5,7 @@ using OrleansLua.Client.Hosting;
 
 // One OrleansLua silo with the RESP gateway co-hosted (in-silo grain calls are ~4× cheaper than
 // calls from a separate client process).
+RuntimeTuning.Apply();
 var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddInMemoryCollection(EnvironmentSettings.FromEnvironment());
 builder.Configuration.AddCommandLine(args, SiloConfiguration.SwitchMappings);

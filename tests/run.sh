@@ -21,5 +21,7 @@ fi
 [ -d tests/node-clients/node_modules/bullmq ] && [ -d tests/node-clients/node_modules/redis ] ||
   npm install --prefix tests/node-clients --no-audit --no-fund --no-save --loglevel=error
 
+# In-process silos and gateways run with the socket setting a silo process gives itself (RuntimeTuning).
+export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
 dotnet build OrleansLua.sln -c Release -warnaserror -nologo -v q
 dotnet test OrleansLua.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
