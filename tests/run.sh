@@ -21,7 +21,10 @@ fi
 [ -d tests/node-clients/node_modules/bullmq ] && [ -d tests/node-clients/node_modules/redis ] ||
   npm install --prefix tests/node-clients --no-audit --no-fund --no-save --loglevel=error
 
-# In-process silos and gateways run with the socket setting a silo process gives itself (RuntimeTuning).
-export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+# The test process keeps .NET's default socket completions (queued to the pool), unlike a silo process
+# (RuntimeTuning): tests block on redis-cli's output, which .NET reads through the socket engine, and a
+# blocked engine thread would wait for itself. Silo and gateway processes the tests start run inline.
+# A test that hangs fails the run after 10 minutes, naming itself, instead of using up CI's time.
 dotnet build OrleansLua.sln -c Release -warnaserror -nologo -v q
-dotnet test OrleansLua.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
+dotnet test OrleansLua.sln -c Release --no-build -nologo --logger "console;verbosity=normal" \
+  --blame-hang-timeout 10m --blame-hang-dump-type none "$@"

@@ -9,8 +9,9 @@ public static class RuntimeTuning
     /// <summary>
     /// Socket completions run on the socket engine's threads instead of being queued to the thread pool: a
     /// request is parsed, run on a local slot and answered on the thread that saw it arrive, with no hop. Code
-    /// that may run long (a script) moves to the pool itself (<c>ShardGrain.TryExecute</c>). An operator's own
-    /// value of the variable wins, so "0" turns it off.
+    /// that may run long (a script) moves to the pool itself (<c>ShardGrain.TryExecute</c>). The price: code on
+    /// a completion must never block on other I/O (no <c>.Result</c>, <c>.Wait()</c>), since the blocked thread
+    /// may be the one that would deliver it. An operator's own value of the variable wins, so "0" turns it off.
     /// </summary>
     public const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
