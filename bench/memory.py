@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
-"""Memory per element by key type: OrleansLua vs redis-server, same data, same run.
+"""Memory: OrleansLua vs redis-server, same data, same run.
 
-Loads each data shape into both servers and compares the growth of INFO used_memory (for
-OrleansLua: the managed heap after MEMORY PURGE, i.e. a full compacting GC of the silo process that
-also hosts the gateway). Usage: bench/memory.py <orleanslua-port> <redis-port>
+Per element by key type (default): loads each data shape into both servers and compares the growth
+of INFO used_memory (for OrleansLua: the managed heap after MEMORY PURGE, i.e. a full compacting GC of
+the silo process that also hosts the gateway).
+  bench/memory.py <orleanslua-port> <redis-port>
+
+Process RSS (--rss): loads KEYS small strings (SET key:%07d value-%010d: 11-byte keys, 16-byte values,
+pipelined) into each server in turn and reports VmRSS from /proc/<pid>/status before, after the load and
+after MEMORY PURGE (OrleansLua: full compacting GC; Redis: jemalloc purge), bytes per key and the ratio.
+  bench/memory.py --rss <orleanslua-port> <redis-port> <orleanslua-pid> <redis-pid> [keys]
 """
 import socket, sys, time
 
@@ -54,7 +60,42 @@ def shapes():
         yield f"{kind}, 10 keys x 10000", 100_000, [args(f"{kind}:big:{i % 10}", i) for i in range(100_000)]
         yield f"{kind}, 10000 keys x 10", 100_000, [args(f"{kind}:small:{i // 10}", i) for i in range(100_000)]
 
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(next(l.split()[1] for l in f if l.startswith("VmRSS:")))
+
+def rss(ol_port, rs_port, ol_pid, rs_pid, n=1_000_000):
+    mb = lambda kb: f"{kb / 1024:,.1f} MB"
+    rows = []
+    for name, port, pid in (("OrleansLua", ol_port, ol_pid), ("redis-server", rs_port, rs_pid)):
+        c = Conn(port)
+        time.sleep(1)
+        before = rss_kb(pid)
+        start = time.time()
+        for i in range(0, n, 10_000):
+            c.pipeline([("SET", "key:%07d" % j, "value-%010d" % j) for j in range(i, min(n, i + 10_000))])
+        seconds = time.time() - start
+        keys = int(c.call("DBSIZE"))
+        if keys != n: sys.exit(f"{name}: DBSIZE {keys}, expected {n}")
+        time.sleep(1)
+        loaded = rss_kb(pid)
+        c.call("MEMORY", "PURGE")
+        time.sleep(1)
+        purged = rss_kb(pid)
+        rows.append((name, before, loaded, purged, (purged - before) * 1024 / n, seconds))
+    print(f"RSS (VmRSS), {n:,} keys: SET key:%07d value-%010d (11-byte keys, 16-byte values), pipelined 1000 deep\n")
+    print("| server | RSS before | after load | after MEMORY PURGE | bytes per key | load time |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, before, loaded, purged, per_key, seconds in rows:
+        print(f"| {name} | {mb(before)} | {mb(loaded)} | {mb(purged)} | {per_key:,.0f} | {seconds:.1f} s |")
+    (_, _, ol_loaded, ol_purged, ol_key, _), (_, _, rs_loaded, rs_purged, rs_key, _) = rows
+    print(f"\nOrleansLua / redis-server: RSS after load {ol_loaded / rs_loaded:.2f}x, after MEMORY PURGE "
+          f"{ol_purged / rs_purged:.2f}x, bytes per key {ol_key / rs_key:.2f}x. Bytes per key = (RSS after MEMORY PURGE"
+          f" - RSS before) / keys; OrleansLua's includes activating its slot grains.")
+
 def main():
+    if sys.argv[1] == "--rss":
+        return rss(*map(int, sys.argv[2:7]))
     ol, rs = Conn(int(sys.argv[1])), Conn(int(sys.argv[2]))
     # Every slot's grain once, before measuring: its fixed cost is reported on its own line, so the
     # rows below compare data structures only.

@@ -1,5 +1,6 @@
-# Shared by the bench scripts (sourced): ports, and a private PostgreSQL with fsync on.
-# The caller sets WORK (a temp dir) and PG_BIN (PostgreSQL's bin directory) and runs as root.
+# Shared by the bench scripts (sourced): ports, a private PostgreSQL with fsync on, and servers' readiness,
+# pid and CPU time. For PostgreSQL the caller sets WORK (a temp dir) and PG_BIN (PostgreSQL's bin
+# directory) and runs as root.
 
 pg() { runuser -u postgres -- "$@"; }
 
@@ -53,4 +54,39 @@ stop_postgres() {
     pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
   fi
   PG_DIR=""
+}
+
+# Servers started by a bench script (redis-server, Garnet, a silo) and read through /proc.
+# wait_ping NAME PORT PID LOG [seconds]: waits until `redis-cli ping` answers on PORT; fails with
+# the tail of LOG when PID exits first or the time (default 120 s) runs out.
+wait_ping() {
+  local name=$1 port=$2 pid=$3 log=$4 i
+  for ((i = 0; i < ${5:-120} * 4; i++)); do
+    [[ $(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null) == PONG ]] && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "$name exited before answering PING on port $port:" >&2; tail -n 20 "$log" >&2; return 1; }
+    sleep 0.25
+  done
+  echo "$name did not answer PING on port $port within ${5:-120} s:" >&2
+  tail -n 20 "$log" >&2
+  return 1
+}
+# server_pid PORT LAUNCHED_PID: the pid of the process listening on PORT, which must be LAUNCHED_PID or
+# a descendant of it (a launcher such as a dotnet tool shim may run the server as its child).
+server_pid() {
+  local pid p
+  pid=$(ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)
+  [[ -n $pid ]] || { echo "nothing listens on port $1" >&2; return 1; }
+  for ((p = pid; p > 1; p = $(ps -o ppid= -p "$p" | tr -d ' '))); do
+    ((p == $2)) && { echo "$pid"; return 0; }
+  done
+  echo "port $1 is served by pid $pid ($(ps -o comm= -p "$pid")), not by pid $2 or a child of it" >&2
+  return 1
+}
+# cpu_ticks PID: user + system CPU time of PID in clock ticks (fields 14 and 15 of /proc/PID/stat;
+# the fields are counted after the ')' that closes the command name, which may contain spaces).
+cpu_ticks() {
+  local s
+  s=$(<"/proc/$1/stat")
+  read -r -a s <<<"${s##*) }"
+  echo $((s[11] + s[12]))
 }
