@@ -43,7 +43,8 @@ public sealed partial class ShardGrain : ILocalShard
             else if (script && !Thread.CurrentThread.IsThreadPoolThread)
             {
                 // A socket engine's thread (inline completions) must not run a script that may take seconds:
-                // every connection it serves would wait. The pool runs it; the gate stays held until it ends.
+                // every connection it serves would wait. The gateway moves a read with a script to the pool
+                // itself; what still arrives here (a script inside EXEC) runs on the pool, the gate held until it ends.
                 released = false;
                 replies = RunScriptInPoolAsync(batch);
             }

@@ -34,7 +34,8 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     private static readonly TimeSpan ExpiryPeriod = TimeSpan.FromMilliseconds(1000);
 
     private readonly KeyspaceStore _keys = new();
-    private readonly RespWriter _writer = new(RespProtocol.Resp2, 1024);
+    // Small at first (a typical batch's replies are a few bytes; it grows as needed): 16,384 slots each hold one.
+    private readonly RespWriter _writer = new(RespProtocol.Resp2, 64);
     private readonly CommandContext _context;
     private readonly ILogger<ShardGrain> _logger;
     private readonly ScriptHost _scripts;
