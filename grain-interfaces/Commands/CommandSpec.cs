@@ -116,8 +116,8 @@ public enum ResponsePolicy
 }
 
 /// <summary>
-/// One command's shape: the single source for arity checks, key extraction, routing, script
-/// permissions and COMMAND output.
+/// One command's shape and behaviour: the single source for arity checks, key extraction, routing,
+/// the gateway's dispatch, MULTI and subscribed mode, redaction, script permissions and COMMAND output.
 /// </summary>
 public sealed class CommandSpec
 {

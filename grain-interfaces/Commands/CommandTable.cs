@@ -4,7 +4,7 @@ namespace OrleansLua.GrainInterfaces.Commands;
 
 /// <summary>
 /// Every command OrleansLua knows, declared once. Arity checks, key extraction, routing,
-/// CROSSSLOT checks, script permissions and COMMAND output all read this table.
+/// CROSSSLOT checks, the gateway's dispatch, script permissions and COMMAND output all read this table.
 /// </summary>
 public static partial class CommandTable
 {
