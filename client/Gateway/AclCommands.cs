@@ -10,19 +10,17 @@ namespace OrleansLua.Client.Gateway;
 /// AUTH and ACL. Users are cluster configuration: ACL SETUSER/DELUSER on any gateway is stored by the
 /// registry and reaches every node before it answers; a deleted user's connections are closed.
 /// </summary>
-public sealed class AclCommands(GatewayContext gateway)
+public static class AclCommands
 {
     public const string WrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
     public const string NoAuth = "NOAUTH Authentication required.";
 
-    private AccessControl Acl => gateway.Acl;
-
     /// <summary>Checks credentials; on success the connection runs as that user. Null, or the error reply.</summary>
-    public string? Authenticate(ClientSession session, string userName, byte[] password)
+    public static string? Authenticate(GatewayContext gateway, ClientSession session, string userName, byte[] password)
     {
         // the version first: a change landing between it and Find makes the session look its user up again
-        int version = Acl.Version;
-        var user = Acl.Find(userName);
+        int version = gateway.Acl.Version;
+        var user = gateway.Acl.Find(userName);
         if (user is null || !user.Accepts(password))
         {
             gateway.AclLog.Add(AclLogReason.Auth, "toplevel", "AUTH", userName, session);
@@ -32,72 +30,57 @@ public sealed class AclCommands(GatewayContext gateway)
         return null;
     }
 
-    public void Auth(byte[][] args, ClientSession session, RespWriter w)
+    private static void Auth(GatewayContext gateway, byte[][] args, ClientSession session, RespWriter w)
     {
         if (args.Length > 3)
         {
             w.WriteError("ERR syntax error");
             return;
         }
-        if (args.Length == 2 && Acl.Default.NoPass)
+        if (args.Length == 2 && gateway.Acl.Default.NoPass)
         {
             w.WriteError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
             return;
         }
         var user = args.Length == 2 ? AclUser.DefaultName : Encoding.UTF8.GetString(args[1]);
-        if (Authenticate(session, user, args[^1]) is { } error) w.WriteError(error);
+        if (Authenticate(gateway, session, user, args[^1]) is { } error) w.WriteError(error);
         else w.WriteOk();
     }
 
-    public async Task ExecuteAsync(CommandSpec spec, byte[][] args, ClientSession session, RespWriter w)
+    public static void Register(GatewayHandlers handlers)
     {
-        switch (spec.Name)
+        handlers.Add("auth", c => Auth(c.Gateway, c.Args, c.Session, c.Reply));
+        handlers.Add("acl|whoami", c => c.Reply.WriteBulkString(c.Session.User.Name));
+        handlers.Add("acl|users", c =>
         {
-            case "acl|whoami":
-                w.WriteBulkString(session.User.Name);
-                break;
-            case "acl|users":
-                w.WriteArrayHeader(Acl.Users.Count());
-                foreach (var user in Acl.Users) w.WriteBulkString(user.Name);
-                break;
-            case "acl|list":
-            {
-                var users = Acl.Users.ToList();
-                w.WriteArrayHeader(users.Count);
-                foreach (var user in users) w.WriteBulkString($"user {user.Name} {user.DescribeRules()}");
-                break;
-            }
-            case "acl|getuser":
-                GetUser(Encoding.UTF8.GetString(args[2]), w);
-                break;
-            case "acl|setuser":
-                await SetUserAsync(args, w);
-                break;
-            case "acl|deluser":
-                await DelUserAsync(args, w);
-                break;
-            case "acl|cat":
-                Cat(args, w);
-                break;
-            case "acl|genpass":
-                GenPass(args, w);
-                break;
-            case "acl|dryrun":
-                DryRun(args, w);
-                break;
-            case "acl|log":
-                gateway.AclLog.Execute(args, w);
-                break;
-            case "acl|load":
-            case "acl|save":
-                w.WriteError("ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.");
-                break;
-        }
+            var users = c.Gateway.Acl.Users.ToList();
+            c.Reply.WriteArrayHeader(users.Count);
+            foreach (var user in users) c.Reply.WriteBulkString(user.Name);
+        });
+        handlers.Add("acl|list", c =>
+        {
+            var users = c.Gateway.Acl.Users.ToList();
+            c.Reply.WriteArrayHeader(users.Count);
+            foreach (var user in users) c.Reply.WriteBulkString($"user {user.Name} {user.DescribeRules()}");
+        });
+        handlers.Add("acl|getuser", c => GetUser(c.Gateway.Acl, Encoding.UTF8.GetString(c.Args[2]), c.Reply));
+        handlers.Add("acl|setuser", c => SetUserAsync(c.Gateway, c.Args, c.Reply));
+        handlers.Add("acl|deluser", c => DelUserAsync(c.Gateway, c.Args, c.Reply));
+        handlers.Add("acl|cat", c => Cat(c.Args, c.Reply));
+        handlers.Add("acl|genpass", c => GenPass(c.Args, c.Reply));
+        handlers.Add("acl|dryrun", c => DryRun(c.Gateway.Acl, c.Args, c.Reply));
+        handlers.Add("acl|log", c => c.Gateway.AclLog.Execute(c.Args, c.Reply));
+        handlers.Add("acl|load", NoAclFile);
+        handlers.Add("acl|save", NoAclFile);
+        handlers.AddHelp("acl");
     }
 
-    private void GetUser(string name, RespWriter w)
+    private static void NoAclFile(GatewayCall c) =>
+        c.Reply.WriteError("ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.");
+
+    private static void GetUser(AccessControl acl, string name, RespWriter w)
     {
-        var user = Acl.Find(name);
+        var user = acl.Find(name);
         if (user is null)
         {
             w.WriteNull();
@@ -125,7 +108,7 @@ public sealed class AclCommands(GatewayContext gateway)
     /// Checked on a copy here for the immediate error, then applied by the cluster configuration grain
     /// to the stored user (so concurrent SETUSERs never overwrite each other); all or nothing.
     /// </summary>
-    private async Task SetUserAsync(byte[][] args, RespWriter w)
+    private static async Task SetUserAsync(GatewayContext gateway, byte[][] args, RespWriter w)
     {
         var name = Encoding.UTF8.GetString(args[2]);
         if (name.Contains(' '))
@@ -134,7 +117,7 @@ public sealed class AclCommands(GatewayContext gateway)
             return;
         }
         var rules = args.Skip(3).Select(a => Encoding.UTF8.GetString(a)).ToArray();
-        var copy = Acl.Find(name)?.Clone() ?? new AclUser(name);
+        var copy = gateway.Acl.Find(name)?.Clone() ?? new AclUser(name);
         foreach (var rule in rules)
         {
             if (copy.Apply(rule) is { } reason)
@@ -147,7 +130,7 @@ public sealed class AclCommands(GatewayContext gateway)
         else w.WriteOk();
     }
 
-    private async Task DelUserAsync(byte[][] args, RespWriter w)
+    private static async Task DelUserAsync(GatewayContext gateway, byte[][] args, RespWriter w)
     {
         var names = args.Skip(2).Select(a => Encoding.UTF8.GetString(a)).ToArray();
         if (names.Contains(AclUser.DefaultName))
@@ -196,10 +179,10 @@ public sealed class AclCommands(GatewayContext gateway)
         w.WriteBulkString(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes((chars + 1) / 2))[..chars]);
     }
 
-    private void DryRun(byte[][] args, RespWriter w)
+    private static void DryRun(AccessControl acl, byte[][] args, RespWriter w)
     {
         var name = Encoding.UTF8.GetString(args[2]);
-        var user = Acl.Find(name);
+        var user = acl.Find(name);
         if (user is null)
         {
             w.WriteError($"ERR User '{name}' not found");

@@ -12,82 +12,75 @@ namespace OrleansLua.Client.Gateway;
 /// node with its slots and no replicas. Commands that would move slots or nodes by hand are refused — the
 /// cluster assigns slots itself as silos join and leave.
 /// </summary>
-public sealed class ClusterCommands(GatewayContext gateway)
+public static class ClusterCommands
 {
-    private SlotMap Map => gateway.SlotMap.Current;
-    private ClusterNode? Myself => gateway.SlotMap.Local;
 
-    public async Task ExecuteAsync(CommandSpec spec, byte[][] args, RespWriter w)
+    public static void Register(GatewayHandlers handlers)
     {
-        switch (spec.Name)
+        handlers.Add("cluster|keyslot", c => c.Reply.WriteInteger(HashSlot.Of(c.Args[2])));
+        handlers.Add("cluster|info", c => c.Reply.WriteVerbatim(Info(c.Gateway)));
+        handlers.Add("cluster|slots", c => Slots(c.Gateway, c.Reply));
+        handlers.Add("cluster|shards", c => Shards(c.Gateway, c.Reply));
+        handlers.Add("cluster|nodes", c => c.Reply.WriteVerbatim(Nodes(c.Gateway)));
+        handlers.Add("cluster|myid", MyId);
+        handlers.Add("cluster|myshardid", MyId); // one master per shard: the shard is named after it
+        handlers.Add("cluster|countkeysinslot", async c =>
         {
-            case "cluster|keyslot":
-                w.WriteInteger(HashSlot.Of(args[2]));
-                break;
-            case "cluster|info":
-                w.WriteVerbatim(Info());
-                break;
-            case "cluster|slots":
-                Slots(w);
-                break;
-            case "cluster|shards":
-                Shards(w);
-                break;
-            case "cluster|nodes":
-                w.WriteVerbatim(Nodes());
-                break;
-            case "cluster|myid":
-            case "cluster|myshardid": // one master per shard: the shard is named after it
-                if (Myself is { } myself) w.WriteBulkString(myself.Id);
-                else w.WriteError(NotANode);
-                break;
-            case "cluster|countkeysinslot":
-                if (ParseSlot(args[2], w, "ERR Invalid slot") is int counted)
-                    w.WriteInteger((await gateway.Router.Read(counted, "CLUSTER COUNTKEYSINSLOT", s => s.Stats())).Keys);
-                break;
-            case "cluster|getkeysinslot":
-                await GetKeysInSlotAsync(args, w);
-                break;
-            case "cluster|links":
-                Links(w);
-                break;
-            case "cluster|replicas":
-            case "cluster|slaves":
-                if (Map.FindById(Encoding.UTF8.GetString(args[2])) is null) w.WriteError($"ERR Unknown node {Encoding.UTF8.GetString(args[2])}");
-                else w.WriteArrayHeader(0);
-                break;
-            case "cluster|count-failure-reports":
-                if (Map.FindById(Encoding.UTF8.GetString(args[2])) is null) w.WriteError($"ERR Unknown node {Encoding.UTF8.GetString(args[2])}");
-                else w.WriteInteger(0);
-                break;
-            case "cluster|saveconfig":
-                w.WriteOk(); // the map lives in the cluster: nothing to save per node
-                break;
-            default:
-                w.WriteError($"ERR CLUSTER {spec.Name[(spec.Name.IndexOf('|') + 1)..].ToUpperInvariant()} is not supported: OrleansLua assigns slots " +
-                    "itself (a joining silo takes its share, a leaving or failed one's slots go to the others)");
-                break;
-        }
+            if (ParseSlot(c.Args[2], c.Reply, "ERR Invalid slot") is int counted)
+                c.Reply.WriteInteger((await c.Gateway.Router.Read(counted, "CLUSTER COUNTKEYSINSLOT", s => s.Stats())).Keys);
+        });
+        handlers.Add("cluster|getkeysinslot", c => GetKeysInSlotAsync(c.Gateway, c.Args, c.Reply));
+        handlers.Add("cluster|links", c => Links(c.Gateway, c.Reply));
+        handlers.Add("cluster|replicas", c => KnownNode(c, w => w.WriteArrayHeader(0)));
+        handlers.Add("cluster|slaves", c => KnownNode(c, w => w.WriteArrayHeader(0)));
+        handlers.Add("cluster|count-failure-reports", c => KnownNode(c, w => w.WriteInteger(0)));
+        handlers.Add("cluster|saveconfig", c => c.Reply.WriteOk()); // the map lives in the cluster: nothing to save per node
+        foreach (var name in (string[])["addslots", "addslotsrange", "delslots", "delslotsrange", "flushslots", "setslot", "meet", "forget",
+                     "failover", "replicate", "reset", "bumpepoch", "set-config-epoch"])
+            handlers.Add("cluster|" + name, NotSupported);
+        handlers.AddHelp("cluster");
+        // there are no replicas, and a moving slot is served by its new owner throughout (never -ASK)
+        handlers.Add("asking", c => c.Reply.WriteOk());
+        handlers.Add("readonly", c => c.Reply.WriteOk());
+        handlers.Add("readwrite", c => c.Reply.WriteOk());
     }
+
+    private static void MyId(GatewayCall c)
+    {
+        if (c.Gateway.SlotMap.Local is { } myself) c.Reply.WriteBulkString(myself.Id);
+        else c.Reply.WriteError(NotANode);
+    }
+
+    private static void KnownNode(GatewayCall c, Action<RespWriter> reply)
+    {
+        var id = Encoding.UTF8.GetString(c.Args[2]);
+        if (c.Gateway.SlotMap.Current.FindById(id) is null) c.Reply.WriteError($"ERR Unknown node {id}");
+        else reply(c.Reply);
+    }
+
+    /// <summary>Slot and node management: the cluster does it by itself.</summary>
+    private static void NotSupported(GatewayCall c) =>
+        c.Reply.WriteError($"ERR CLUSTER {c.Spec.Name[(c.Spec.Name.IndexOf('|') + 1)..].ToUpperInvariant()} is not supported: OrleansLua assigns slots " +
+            "itself (a joining silo takes its share, a leaving or failed one's slots go to the others)");
 
     private const string NotANode = "ERR this gateway is not a node of the cluster (a standalone gateway owns no slots)";
 
     /// <summary>Redis's CLUSTER INFO fields: all 16384 slots served by a node that is up is "ok".</summary>
-    public string Info()
+    public static string Info(GatewayContext gateway)
     {
-        var map = Map;
+        var map = gateway.SlotMap.Current;
         int assigned = map.AssignedSlots, failed = map.FailedSlots, ok = map.ServedSlots;
         return $"cluster_state:{(ok == HashSlot.Count ? "ok" : "fail")}\r\ncluster_slots_assigned:{assigned}\r\n" +
                $"cluster_slots_ok:{ok}\r\ncluster_slots_pfail:0\r\ncluster_slots_fail:{failed}\r\n" +
                $"cluster_known_nodes:{map.Nodes.Length}\r\ncluster_size:{map.Nodes.Count(n => map.SlotCount(n) > 0)}\r\n" +
-               $"cluster_current_epoch:{map.Version}\r\ncluster_my_epoch:{(Myself is { } myself ? map.FindById(myself.Id)?.Epoch ?? 0 : 0)}\r\n" +
+               $"cluster_current_epoch:{map.Version}\r\ncluster_my_epoch:{(gateway.SlotMap.Local is { } myself ? map.FindById(myself.Id)?.Epoch ?? 0 : 0)}\r\n" +
                "cluster_stats_messages_sent:0\r\ncluster_stats_messages_received:0\r\ntotal_cluster_links_buffer_limit_exceeded:0\r\n";
     }
 
     /// <summary>start, end, then the master: ip, port, id, and a map with its hostname when one is announced.</summary>
-    private void Slots(RespWriter w)
+    private static void Slots(GatewayContext gateway, RespWriter w)
     {
-        var ranges = Map.Ranges().Where(r => !r.Node.Failed).ToList();
+        var ranges = gateway.SlotMap.Current.Ranges().Where(r => !r.Node.Failed).ToList();
         w.WriteArrayHeader(ranges.Count);
         foreach (var (start, end, node) in ranges)
         {
@@ -108,9 +101,9 @@ public sealed class ClusterCommands(GatewayContext gateway)
         }
     }
 
-    private void Shards(RespWriter w)
+    private static void Shards(GatewayContext gateway, RespWriter w)
     {
-        var map = Map;
+        var map = gateway.SlotMap.Current;
         w.WriteArrayHeader(map.Nodes.Length);
         foreach (var node in map.Nodes)
         {
@@ -149,13 +142,14 @@ public sealed class ClusterCommands(GatewayContext gateway)
     }
 
     /// <summary>One line per node: id ip:port@bus[,hostname] flags master ping pong epoch link slots…</summary>
-    public string Nodes()
+    public static string Nodes(GatewayContext gateway)
     {
-        var map = Map;
+        var map = gateway.SlotMap.Current;
+        var local = gateway.SlotMap.Local;
         var text = new StringBuilder();
         foreach (var node in map.Nodes)
         {
-            bool myself = node.Id == Myself?.Id;
+            bool myself = node.Id == local?.Id;
             text.Append(node.Id).Append(' ').Append(node.Ip).Append(':').Append(node.Port).Append('@').Append(node.BusPort);
             if (node.Hostname.Length > 0) text.Append(',').Append(node.Hostname);
             text.Append(' ').Append(myself ? "myself,master" : node.Failed ? "master,fail" : "master")
@@ -169,11 +163,12 @@ public sealed class ClusterCommands(GatewayContext gateway)
     }
 
     /// <summary>This node's links: the silo keeps a connection to and from every other silo that is up.</summary>
-    private void Links(RespWriter w)
+    private static void Links(GatewayContext gateway, RespWriter w)
     {
-        var peers = Map.Nodes.Where(n => !n.Failed && n.Id != Myself?.Id).ToList();
-        w.WriteArrayHeader(Myself is null ? 0 : peers.Count * 2);
-        if (Myself is null) return;
+        var local = gateway.SlotMap.Local;
+        var peers = gateway.SlotMap.Current.Nodes.Where(n => !n.Failed && n.Id != local?.Id).ToList();
+        w.WriteArrayHeader(local is null ? 0 : peers.Count * 2);
+        if (local is null) return;
         foreach (var peer in peers)
             foreach (var direction in new[] { "to", "from" })
             {
@@ -193,7 +188,7 @@ public sealed class ClusterCommands(GatewayContext gateway)
             }
     }
 
-    private async Task GetKeysInSlotAsync(byte[][] args, RespWriter w)
+    private static async Task GetKeysInSlotAsync(GatewayContext gateway, byte[][] args, RespWriter w)
     {
         if (!RespNumbers.TryParseInt64(args[2], out long slot) || !RespNumbers.TryParseInt64(args[3], out long count))
         {

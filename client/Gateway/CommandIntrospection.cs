@@ -9,63 +9,59 @@ public static class CommandIntrospection
 {
     private static IEnumerable<CommandSpec> TopLevel => CommandTable.All;
 
-    public static void Execute(CommandSpec spec, byte[][] args, RespWriter w)
+    public static void Register(GatewayHandlers handlers)
     {
-        switch (spec.Name)
+        handlers.Add("command", c => WriteAllInfo(c.Reply));
+        handlers.Add("command|count", c => c.Reply.WriteInteger(CommandTable.All.Count));
+        handlers.Add("command|list", c =>
         {
-            case "command":
-                w.WriteArrayHeader(CommandTable.All.Count);
-                foreach (var c in TopLevel) WriteInfo(c, w);
-                break;
-            case "command|count":
-                w.WriteInteger(CommandTable.All.Count);
-                break;
-            case "command|list":
-                if (args.Length > 2)
-                {
-                    w.WriteError("ERR syntax error");
-                    break;
-                }
-                w.WriteArrayHeader(CommandTable.All.Count);
-                foreach (var c in TopLevel) w.WriteBulkString(c.Name);
-                break;
-            case "command|info":
+            if (c.Args.Length > 2)
             {
-                var names = args.Skip(2).ToArray();
-                if (names.Length == 0)
-                {
-                    w.WriteArrayHeader(CommandTable.All.Count);
-                    foreach (var c in TopLevel) WriteInfo(c, w);
-                    break;
-                }
-                w.WriteArrayHeader(names.Length);
-                foreach (var name in names)
-                {
-                    var c = FindByFullName(name);
-                    if (c is null) w.WriteNullArray();
-                    else WriteInfo(c, w);
-                }
-                break;
+                c.Reply.WriteError("ERR syntax error");
+                return;
             }
-            case "command|docs":
-            {
-                var specs = args.Length == 2
-                    ? TopLevel.ToList()
-                    : args.Skip(2).Select(FindByFullName).Where(c => c is not null).Select(c => c!).ToList();
-                w.WriteMapHeader(specs.Count);
-                foreach (var c in specs)
-                {
-                    w.WriteBulkString(c.Name);
-                    WriteDocs(c, w);
-                }
-                break;
-            }
-            case "command|getkeys":
-                GetKeys(args, w);
-                break;
-            default:
-                w.WriteError($"ERR unknown subcommand '{spec.Name}'. Try COMMAND HELP.");
-                break;
+            c.Reply.WriteArrayHeader(CommandTable.All.Count);
+            foreach (var spec in TopLevel) c.Reply.WriteBulkString(spec.Name);
+        });
+        handlers.Add("command|info", c => Info(c.Args, c.Reply));
+        handlers.Add("command|docs", c => Docs(c.Args, c.Reply));
+        handlers.Add("command|getkeys", c => GetKeys(c.Args, c.Reply));
+        handlers.AddHelp("command");
+    }
+
+    private static void WriteAllInfo(RespWriter w)
+    {
+        w.WriteArrayHeader(CommandTable.All.Count);
+        foreach (var c in TopLevel) WriteInfo(c, w);
+    }
+
+    private static void Info(byte[][] args, RespWriter w)
+    {
+        var names = args.Skip(2).ToArray();
+        if (names.Length == 0)
+        {
+            WriteAllInfo(w);
+            return;
+        }
+        w.WriteArrayHeader(names.Length);
+        foreach (var name in names)
+        {
+            var c = FindByFullName(name);
+            if (c is null) w.WriteNullArray();
+            else WriteInfo(c, w);
+        }
+    }
+
+    private static void Docs(byte[][] args, RespWriter w)
+    {
+        var specs = args.Length == 2
+            ? TopLevel.ToList()
+            : args.Skip(2).Select(FindByFullName).Where(c => c is not null).Select(c => c!).ToList();
+        w.WriteMapHeader(specs.Count);
+        foreach (var c in specs)
+        {
+            w.WriteBulkString(c.Name);
+            WriteDocs(c, w);
         }
     }
 

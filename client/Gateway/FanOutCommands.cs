@@ -13,18 +13,21 @@ public sealed class FanOutCommands(SlotRouter router)
 {
     private const int SlotBits = 14;
 
-    public async Task ExecuteAsync(CommandSpec spec, byte[][] args, RespProtocol protocol, RespWriter w)
+    public static void Register(GatewayHandlers handlers)
     {
-        w.Protocol = protocol;
-        switch (spec.Name)
-        {
-            case "scan":
-                await ScanAsync(args, w);
-                return;
-            case "randomkey":
-                await RandomKeyAsync(args, protocol, w);
-                return;
-        }
+        handlers.Add("dbsize", MergedAsync);
+        handlers.Add("keys", MergedAsync);
+        handlers.Add("flushall", MergedAsync);
+        handlers.Add("flushdb", MergedAsync);
+        handlers.Add("scan", c => c.Gateway.FanOut.ScanAsync(c.Args, c.Reply));
+        handlers.Add("randomkey", c => c.Gateway.FanOut.RandomKeyAsync(c.Args, c.Session.Protocol, c.Reply));
+    }
+
+    /// <summary>Runs on every active slot; the replies merge by the command's response policy.</summary>
+    private static Task MergedAsync(GatewayCall c) => c.Gateway.FanOut.MergedAsync(c.Spec, c.Args, c.Session.Protocol, c.Reply);
+
+    private async Task MergedAsync(CommandSpec spec, byte[][] args, RespProtocol protocol, RespWriter w)
+    {
         var slots = await router.ActiveSlotsAsync();
         var batch = new ShardBatch { Commands = [args], Protocol = (byte)protocol };
         var replies = await Task.WhenAll(slots.Select(s => router.FanOutCall(s, spec.Name, router.Execute(s, batch))));
@@ -43,8 +46,9 @@ public sealed class FanOutCommands(SlotRouter router)
                 ReplyMerger.Concat(replies, w);
                 break;
             case ResponsePolicy.AllSucceeded:
+                // FLUSHALL / FLUSHDB when no slot holds keys: no slot checked the arguments
                 if (replies.Length > 0) w.WriteRaw(replies[0]);
-                else if (spec.Name is "flushall" or "flushdb" && args.Length > 2) w.WriteError("ERR syntax error");
+                else if (args.Length > 2) w.WriteError("ERR syntax error");
                 else w.WriteOk();
                 break;
             default:

@@ -27,7 +27,7 @@ public sealed class GatewayContext
         SlowLog = slowLog;
         Router = new SlotRouter(grains, cluster.Settings, slotMap, localShards, new GrainCallRetry(retryLogger)) { BoundCalls = Options.BoundCalls };
         FanOut = new FanOutCommands(Router);
-        Connection = new ConnectionCommands(this, grains);
+        Info = new ServerInfo(this, grains);
         Blocked = new BlockedClients(grains);
         PubSub = new PubSubBroker(grains, Router);
         telemetry.ObserveGateway(() => clients.Count, () => Blocked.Count);
@@ -52,7 +52,9 @@ public sealed class GatewayContext
     public AclLog AclLog { get; } = new();
     public SlotRouter Router { get; }
     public FanOutCommands FanOut { get; }
-    public ConnectionCommands Connection { get; }
+    /// <summary>The commands the gateway runs itself, checked against the command table (a mismatch throws here).</summary>
+    public GatewayHandlers Handlers { get; } = GatewayHandlers.Build();
+    public ServerInfo Info { get; }
     public BlockedClients Blocked { get; }
     public PubSubBroker PubSub { get; }
     public IPubSubGrain PubSubHub => _grains.GetGrain<IPubSubGrain>(0);

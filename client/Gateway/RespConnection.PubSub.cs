@@ -7,9 +7,9 @@ using OrleansLua.Protocol;
 namespace OrleansLua.Client.Gateway;
 
 /// <summary>
-/// SUBSCRIBE / PSUBSCRIBE / SSUBSCRIBE and their UNSUBSCRIBEs, PUBLISH / SPUBLISH / PUBSUB. Messages reach
-/// this connection out of band (pushed by the gateway's <see cref="PubSubBroker"/>); RESP2 connections in
-/// subscribed mode accept only the Pub/Sub commands, PING, QUIT and RESET, as Redis does.
+/// SUBSCRIBE / PSUBSCRIBE / SSUBSCRIBE and their UNSUBSCRIBEs. Messages reach this connection out of band
+/// (pushed by the gateway's <see cref="PubSubBroker"/>); RESP2 connections in subscribed mode accept only
+/// the commands the table allows there, as Redis does.
 /// </summary>
 public sealed partial class RespConnection
 {
@@ -41,130 +41,73 @@ public sealed partial class RespConnection
         }
     }
 
-    /// <summary>RESP2 subscribed mode refuses everything but these.</summary>
+    /// <summary>RESP2 subscribed mode refuses what the table does not allow there.</summary>
     private bool RefusedInSubscribedMode(CommandSpec spec) =>
-        _session.Protocol == RespProtocol.Resp2 && SubscriptionCount > 0
-        && spec.Name is not ("subscribe" or "psubscribe" or "ssubscribe" or "unsubscribe" or "punsubscribe" or "sunsubscribe"
-            or "ping" or "quit" or "reset");
+        !spec.AllowedWhileSubscribed && _session.Protocol == RespProtocol.Resp2 && SubscriptionCount > 0;
 
     private static string SubscribedModeError(CommandSpec spec) =>
         $"ERR Can't execute '{spec.Name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
 
-    private async Task ExecutePubSubAsync(CommandSpec spec, byte[][] args)
+    /// <summary>The (un)subscribe commands: this connection's subscriptions.</summary>
+    private static void RegisterSubscriptions(GatewayHandlers handlers)
     {
-        var broker = _gateway.PubSub;
-        switch (spec.Name)
+        handlers.Add("subscribe", c => c.Connection.SubscribeAsync(c.Spec, c.Args, SubscriptionKind.Channel));
+        handlers.Add("psubscribe", c => c.Connection.SubscribeAsync(c.Spec, c.Args, SubscriptionKind.Pattern));
+        handlers.Add("ssubscribe", c => c.Connection.SubscribeAsync(c.Spec, c.Args, SubscriptionKind.ShardChannel));
+        handlers.Add("unsubscribe", c => c.Connection.UnsubscribeAsync(c.Spec, c.Args, SubscriptionKind.Channel));
+        handlers.Add("punsubscribe", c => c.Connection.UnsubscribeAsync(c.Spec, c.Args, SubscriptionKind.Pattern));
+        handlers.Add("sunsubscribe", c => c.Connection.UnsubscribeAsync(c.Spec, c.Args, SubscriptionKind.ShardChannel));
+    }
+
+    private async Task SubscribeAsync(CommandSpec spec, byte[][] args, SubscriptionKind kind)
+    {
+        var set = Subscribed(kind);
+        if (kind == SubscriptionKind.ShardChannel && PubSubCommands.ShardChannelsRefusal(_gateway.Router, args[1..]) is { } refusal)
         {
-            case "subscribe":
-            case "psubscribe":
-            case "ssubscribe":
+            _out.WriteError(refusal);
+            return;
+        }
+        StartPushPump();
+        // Hold the output while registering so no message overtakes the confirmation.
+        await _writeLock.WaitAsync(_cancellation);
+        try
+        {
+            for (int i = 1; i < args.Length; i++)
             {
-                var kind = KindOf(spec);
-                var set = Subscribed(kind);
-                if (kind == SubscriptionKind.ShardChannel && ShardChannelsRefusal(args[1..]) is { } refusal)
-                {
-                    _out.WriteError(refusal);
-                    break;
-                }
-                StartPushPump();
-                // Hold the output while registering so no message overtakes the confirmation.
-                await _writeLock.WaitAsync(_cancellation);
-                try
-                {
-                    for (int i = 1; i < args.Length; i++)
-                    {
-                        bool added;
-                        lock (_subscriptions) added = set.Add(PubSubBroker.Name(args[i]));
-                        if (added) await broker.SubscribeAsync(this, args[i], kind);
-                        WriteSubscriptionReply(spec.Name, args[i], CountSubscriptions(kind));
-                    }
-                    await FlushLockedAsync();
-                }
-                finally
-                {
-                    _writeLock.Release();
-                }
-                break;
+                bool added;
+                lock (_subscriptions) added = set.Add(PubSubBroker.Name(args[i]));
+                if (added) await _gateway.PubSub.SubscribeAsync(this, args[i], kind);
+                WriteSubscriptionReply(spec.Name, args[i], CountSubscriptions(kind));
             }
-            case "unsubscribe":
-            case "punsubscribe":
-            case "sunsubscribe":
+            await FlushLockedAsync();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task UnsubscribeAsync(CommandSpec spec, byte[][] args, SubscriptionKind kind)
+    {
+        var set = Subscribed(kind);
+        byte[][] names;
+        lock (_subscriptions) names = args.Length > 1 ? args[1..] : set.Select(n => System.Text.Encoding.Latin1.GetBytes(n)).ToArray();
+        if (names.Length == 0) WriteSubscriptionReply(spec.Name, null, CountSubscriptions(kind));
+        foreach (var name in names)
+        {
+            bool removed;
+            // Under the output lock: a queued message for this channel is dropped, not written after the confirmation.
+            await _writeLock.WaitAsync(_cancellation);
+            try
             {
-                var kind = KindOf(spec);
-                var set = Subscribed(kind);
-                byte[][] names;
-                lock (_subscriptions) names = args.Length > 1 ? args[1..] : set.Select(n => System.Text.Encoding.Latin1.GetBytes(n)).ToArray();
-                if (names.Length == 0) WriteSubscriptionReply(spec.Name, null, CountSubscriptions(kind));
-                foreach (var name in names)
-                {
-                    bool removed;
-                    // Under the output lock: a queued message for this channel is dropped, not written after the confirmation.
-                    await _writeLock.WaitAsync(_cancellation);
-                    try
-                    {
-                        lock (_subscriptions) removed = set.Remove(PubSubBroker.Name(name));
-                    }
-                    finally
-                    {
-                        _writeLock.Release();
-                    }
-                    if (removed) await broker.UnsubscribeAsync(this, name, kind);
-                    WriteSubscriptionReply(spec.Name, name, CountSubscriptions(kind));
-                }
-                break;
+                lock (_subscriptions) removed = set.Remove(PubSubBroker.Name(name));
             }
-            case "publish":
-                _out.WriteInteger(await broker.PublishAsync(args[1], args[2]));
-                break;
-            case "spublish":
-                if (ShardChannelsRefusal(args[1..2]) is { } moved) _out.WriteError(moved);
-                else _out.WriteInteger(await broker.PublishShardAsync(args[1], args[2]));
-                break;
-            case "pubsub|shardchannels":
+            finally
             {
-                var slots = await _gateway.Router.ActiveSlotsAsync();
-                var counts = await Task.WhenAll(slots.Select(s => _gateway.Router.FanOutCall(s, "pubsub|shardchannels",
-                    _gateway.Router.Read(s, "PUBSUB SHARDCHANNELS", g => g.ShardChannels()))));
-                var channels = counts.SelectMany(c => c).Select(c => c.Channel)
-                    .Where(c => args.Length < 3 || GlobPattern.IsMatch(args[2], c)).ToList();
-                _out.WriteArrayHeader(channels.Count);
-                foreach (var channel in channels) _out.WriteBulk(channel);
-                break;
+                _writeLock.Release();
             }
-            case "pubsub|shardnumsub":
-            {
-                var channels = args[2..];
-                _out.WriteMapHeader(channels.Length);
-                foreach (var channel in channels)
-                {
-                    var counts = await _gateway.Router.Read(HashSlot.Of(channel), "PUBSUB SHARDNUMSUB", g => g.ShardChannels());
-                    _out.WriteBulk(channel);
-                    _out.WriteInteger(counts.FirstOrDefault(c => c.Channel.AsSpan().SequenceEqual(channel))?.Subscribers ?? 0);
-                }
-                break;
-            }
-            case "pubsub|channels":
-            {
-                var channels = await _gateway.PubSubHub.Channels(args.Length > 2 ? args[2] : null);
-                _out.WriteArrayHeader(channels.Length);
-                foreach (var channel in channels) _out.WriteBulk(channel);
-                break;
-            }
-            case "pubsub|numsub":
-            {
-                var channels = args[2..];
-                var counts = await _gateway.PubSubHub.NumSub(channels);
-                _out.WriteMapHeader(channels.Length);
-                for (int i = 0; i < channels.Length; i++)
-                {
-                    _out.WriteBulk(channels[i]);
-                    _out.WriteInteger(counts[i]);
-                }
-                break;
-            }
-            case "pubsub|numpat":
-                _out.WriteInteger(await _gateway.PubSubHub.NumPat());
-                break;
+            if (removed) await _gateway.PubSub.UnsubscribeAsync(this, name, kind);
+            WriteSubscriptionReply(spec.Name, name, CountSubscriptions(kind));
         }
     }
 
@@ -175,21 +118,6 @@ public sealed partial class RespConnection
         if (name is null) _out.WriteNull();
         else _out.WriteBulk(name);
         _out.WriteInteger(count);
-    }
-
-    private static SubscriptionKind KindOf(CommandSpec spec) => spec.Name switch
-    {
-        "psubscribe" or "punsubscribe" => SubscriptionKind.Pattern,
-        "ssubscribe" or "sunsubscribe" => SubscriptionKind.ShardChannel,
-        _ => SubscriptionKind.Channel,
-    };
-
-    /// <summary>Shard channels of one command must share a slot (CROSSSLOT), and with cluster-redirects be this node's.</summary>
-    private string? ShardChannelsRefusal(byte[][] channels)
-    {
-        int slot = HashSlot.Of(channels[0]);
-        if (channels.Any(c => HashSlot.Of(c) != slot)) return SlotRouter.CrossSlotError;
-        return _gateway.Router.Redirect(slot);
     }
 
     /// <summary>

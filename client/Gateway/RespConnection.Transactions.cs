@@ -13,17 +13,12 @@ public sealed partial class RespConnection
 {
     private const string ExecAbort = "EXECABORT Transaction discarded because of previous errors.";
 
-    private static bool IsTransactionControl(CommandSpec? spec) =>
-        spec is not null && (spec.Group == "transactions" || spec.Name is "quit" or "reset");
-
     /// <summary>A command inside MULTI: validated now (errors make EXEC abort), run at EXEC.</summary>
     private void Queue(CommandSpec? spec, byte[][] args, string? error)
     {
         if (spec is not null && error is null)
         {
-            bool runsInGrain = spec.Routing is CommandRouting.Slot or CommandRouting.SplitBySlot
-                || KeylessCommands.Names.Contains(spec.Name);
-            if (!runsInGrain) error = $"ERR '{spec.Name}' cannot be used inside MULTI in OrleansLua";
+            if (spec.InMulti != MultiBehavior.Queued) error = $"ERR '{spec.Name}' cannot be used inside MULTI in OrleansLua";
             else
             {
                 int slot = SlotRouter.SlotOf(spec, args, _keyScratch, out error);
@@ -45,37 +40,37 @@ public sealed partial class RespConnection
         Immediate(w => w.WriteSimpleString("QUEUED"));
     }
 
-    private async Task ExecuteTransactionCommandAsync(CommandSpec spec, byte[][] args)
+    private static void RegisterTransactions(GatewayHandlers handlers)
     {
-        switch (spec.Name)
+        handlers.Add("multi", c => c.Connection.Multi());
+        handlers.Add("exec", c => c.Connection.ExecAsync());
+        handlers.Add("discard", c => c.Connection.Discard());
+        handlers.Add("watch", c => c.Connection.WatchAsync(c.Spec, c.Args));
+        handlers.Add("unwatch", c =>
         {
-            case "multi":
-                if (_transaction.Active) Immediate(w => w.WriteError("ERR MULTI calls can not be nested"));
-                else
-                {
-                    _transaction.Begin();
-                    Immediate(w => w.WriteOk());
-                }
-                break;
-            case "discard":
-                if (!_transaction.Active) Immediate(w => w.WriteError("ERR DISCARD without MULTI"));
-                else
-                {
-                    _transaction.EndMulti();
-                    ForgetWatches();
-                    Immediate(w => w.WriteOk());
-                }
-                break;
-            case "exec":
-                await ExecAsync();
-                break;
-            case "watch":
-                await WatchAsync(spec, args);
-                break;
-            case "unwatch":
-                ForgetWatches();
-                Immediate(w => w.WriteOk());
-                break;
+            c.Connection.ForgetWatches();
+            c.Connection.Immediate(w => w.WriteOk());
+        });
+    }
+
+    private void Multi()
+    {
+        if (_transaction.Active) Immediate(w => w.WriteError("ERR MULTI calls can not be nested"));
+        else
+        {
+            _transaction.Begin();
+            Immediate(w => w.WriteOk());
+        }
+    }
+
+    private void Discard()
+    {
+        if (!_transaction.Active) Immediate(w => w.WriteError("ERR DISCARD without MULTI"));
+        else
+        {
+            _transaction.EndMulti();
+            ForgetWatches();
+            Immediate(w => w.WriteOk());
         }
     }
 

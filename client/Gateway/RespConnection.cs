@@ -268,7 +268,7 @@ public sealed partial class RespConnection
                 else Immediate(w => w.WriteError(refusal));
                 continue;
             }
-            if (_transaction.Active && !IsTransactionControl(spec))
+            if (_transaction.Active && spec.InMulti != MultiBehavior.RunsAtOnce)
             {
                 Queue(spec, args, null);
                 continue;
@@ -280,49 +280,25 @@ public sealed partial class RespConnection
                 Immediate(w => w.WriteError(SubscribedModeError(spec)));
                 continue;
             }
-            if (spec.Name == "reset")
+            switch (spec.Execution)
             {
-                _transaction.EndMulti();
-                ForgetWatches();
-                await LeaveChannelsAsync();
-            }
-            if (spec.Group == "pubsub")
-            {
-                await DrainAsync();
-                await GuardedAsync(spec, args, () => ExecutePubSubAsync(spec, args));
-                continue;
-            }
-            if (spec.Name == "ping" && SubscriptionCount > 0 && _session.Protocol == RespProtocol.Resp2)
-            {
-                // RESP2 subscribed mode answers PING with a pong message
-                Immediate(w =>
-                {
-                    w.WriteArrayHeader(2);
-                    w.WriteBulkString("pong");
-                    w.WriteBulk(args.Length > 1 ? args[1] : []);
-                });
-                continue;
-            }
-            if (spec.Group == "transactions")
-            {
-                await GuardedAsync(spec, args, () => ExecuteTransactionCommandAsync(spec, args));
-                continue;
-            }
-            switch (spec.Routing)
-            {
-                case CommandRouting.Slot when spec.Has(CommandFlags.Blocking):
+                case CommandExecution.Slot:
+                    RouteToSlot(spec, args);
+                    break;
+                case CommandExecution.SplitBySlot:
+                    RouteSplit(spec, args);
+                    break;
+                case CommandExecution.Blocking:
                     await DrainAsync();
                     await GuardedAsync(spec, args, () => ExecuteBlockingAsync(spec, args));
                     break;
-                case CommandRouting.Slot:
-                    RouteToSlot(spec, args);
-                    break;
-                case CommandRouting.SplitBySlot:
-                    RouteSplit(spec, args);
+                case CommandExecution.Transaction:
+                    // ordered by Immediate with the replies still pending
+                    await GuardedAsync(spec, args, () => Handle(spec, args));
                     break;
                 default:
                     await DrainAsync();
-                    await ExecuteLocallyAsync(spec, args);
+                    await GuardedAsync(spec, args, () => Handle(spec, args));
                     break;
             }
         }
@@ -352,11 +328,27 @@ public sealed partial class RespConnection
         return AclCommands.Denied(spec, denial);
     }
 
-    /// <summary>Connection and fan-out commands: the gateway answers them itself, after every earlier reply.</summary>
-    private Task ExecuteLocallyAsync(CommandSpec spec, byte[][] args) => GuardedAsync(spec, args, () =>
-        spec.Routing == CommandRouting.AllSlots
-            ? _gateway.FanOut.ExecuteAsync(spec, args, _session.Protocol, _out)
-            : _gateway.Connection.ExecuteAsync(spec, args, _session, _out));
+    /// <summary>The commands that change this connection's own state: its subscriptions and its transaction.</summary>
+    internal static void Register(GatewayHandlers handlers)
+    {
+        RegisterSubscriptions(handlers);
+        RegisterTransactions(handlers);
+    }
+
+    /// <summary>A command the gateway runs itself, by its handler.</summary>
+    private Task Handle(CommandSpec spec, byte[][] args)
+    {
+        _out.Protocol = _session.Protocol;
+        return _gateway.Handlers.For(spec)(new GatewayCall(spec, args, _gateway, _session, _out, this));
+    }
+
+    /// <summary>RESET: out of MULTI, no watched keys, no subscriptions.</summary>
+    internal async Task ResetStateAsync()
+    {
+        _transaction.EndMulti();
+        ForgetWatches();
+        await LeaveChannelsAsync();
+    }
 
     /// <summary>RESET or disconnect: leave every channel; a failing hub call is logged, never fatal.</summary>
     private async Task LeaveChannelsAsync()

@@ -1,47 +1,41 @@
-using OrleansLua.GrainInterfaces;
-using OrleansLua.GrainInterfaces.Commands;
-using OrleansLua.GrainInterfaces.Configuration;
 using OrleansLua.Protocol;
 
 namespace OrleansLua.Client.Gateway;
 
 /// <summary>SCRIPT LOAD / EXISTS / FLUSH / KILL against the cluster-wide script registry.</summary>
-public sealed class ScriptCommands(IGrainFactory grains, ClusterStateFollower cluster)
+public static class ScriptCommands
 {
-    private IScriptRegistryGrain Registry => grains.GetGrain<IScriptRegistryGrain>(0);
-
-    public async Task ExecuteAsync(CommandSpec spec, byte[][] args, RespWriter w)
+    public static void Register(GatewayHandlers handlers)
     {
-        switch (spec.Name)
+        handlers.Add("script|load", async c =>
         {
-            case "script|load":
+            var result = await c.Gateway.Scripts.Load(c.Args[2]);
+            if (result.Error is not null) c.Reply.WriteError(result.Error);
+            else c.Reply.WriteBulkString(result.Sha!);
+        });
+        handlers.Add("script|exists", async c =>
+        {
+            var found = await c.Gateway.Scripts.Exists(c.Args.Skip(2).Select(a => System.Text.Encoding.ASCII.GetString(a)).ToArray());
+            c.Reply.WriteArrayHeader(found.Length);
+            foreach (bool f in found) c.Reply.WriteInteger(f ? 1 : 0);
+        });
+        handlers.Add("script|flush", async c =>
+        {
+            var args = c.Args;
+            if (args.Length > 3 || (args.Length == 3 && !IsMode(args[2])))
             {
-                var result = await Registry.Load(args[2]);
-                if (result.Error is not null) w.WriteError(result.Error);
-                else w.WriteBulkString(result.Sha!);
-                break;
+                c.Reply.WriteError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+                return;
             }
-            case "script|exists":
-            {
-                var found = await Registry.Exists(args.Skip(2).Select(a => System.Text.Encoding.ASCII.GetString(a)).ToArray());
-                w.WriteArrayHeader(found.Length);
-                foreach (bool f in found) w.WriteInteger(f ? 1 : 0);
-                break;
-            }
-            case "script|flush":
-                if (args.Length > 3 || (args.Length == 3 && !IsMode(args[2])))
-                {
-                    w.WriteError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
-                    break;
-                }
-                await cluster.FlushScriptsAsync();
-                w.WriteOk();
-                break;
-            case "script|kill":
-                if (await Registry.KillBusy()) w.WriteOk();
-                else w.WriteError("NOTBUSY No scripts in execution right now.");
-                break;
-        }
+            await c.Gateway.Cluster.FlushScriptsAsync();
+            c.Reply.WriteOk();
+        });
+        handlers.Add("script|kill", async c =>
+        {
+            if (await c.Gateway.Scripts.KillBusy()) c.Reply.WriteOk();
+            else c.Reply.WriteError("NOTBUSY No scripts in execution right now.");
+        });
+        handlers.AddHelp("script");
     }
 
     private static bool IsMode(byte[] arg) => arg.Is("sync") || arg.Is("async");

@@ -5,13 +5,29 @@ using OrleansLua.Protocol;
 namespace OrleansLua.Client.Gateway;
 
 /// <summary>
-/// CONFIG GET/SET. The settings OrleansLua honours (<see cref="ServerSettings"/>) are settable and
+/// CONFIG GET/SET/RESETSTAT. The settings OrleansLua honours (<see cref="ServerSettings"/>) are settable and
 /// reach every node of the cluster; the others are reported for clients that read them and are
 /// immutable. CONFIG GET of an unknown name matches nothing, as in Redis.
 /// </summary>
-public sealed class ServerConfig(GatewayOptions options, ClusterStateFollower cluster)
+public static class ServerConfig
 {
-    private IEnumerable<(string Name, string Value)> Fixed =>
+    public static void Register(GatewayHandlers handlers)
+    {
+        handlers.Add("config|get", c => Get(c.Gateway, c.Args, c.Reply));
+        handlers.Add("config|set", c => SetAsync(c.Gateway, c.Args, c.Reply));
+        handlers.Add("config|resetstat", async c =>
+        {
+            var gateway = c.Gateway;
+            await gateway.Nodes.Reset(everything: true);
+            gateway.CommandStats.Reset();
+            gateway.Stats.Reset();
+            gateway.SlowLog.Reset();
+            c.Reply.WriteOk();
+        });
+        handlers.AddHelp("config");
+    }
+
+    private static IEnumerable<(string Name, string Value)> Fixed(GatewayOptions options) =>
     [
         ("port", options.Port.ToString()),
         ("bind", options.Bind),
@@ -24,10 +40,10 @@ public sealed class ServerConfig(GatewayOptions options, ClusterStateFollower cl
         ("cluster-enabled", "yes"),
     ];
 
-    public void Get(byte[][] args, RespWriter w)
+    private static void Get(GatewayContext gateway, byte[][] args, RespWriter w)
     {
         var patterns = args.Skip(2).ToArray();
-        var matches = Fixed.Concat(cluster.Settings.All)
+        var matches = Fixed(gateway.Options).Concat(gateway.Settings.All)
             .Where(p => patterns.Any(pattern => GlobPattern.IsMatch(pattern, Encoding.UTF8.GetBytes(p.Name), noCase: true)))
             .ToList();
         w.WriteMapHeader(matches.Count);
@@ -38,8 +54,9 @@ public sealed class ServerConfig(GatewayOptions options, ClusterStateFollower cl
         }
     }
 
-    public async Task SetAsync(byte[][] args, RespWriter w)
+    private static async Task SetAsync(GatewayContext gateway, byte[][] args, RespWriter w)
     {
+        var cluster = gateway.Cluster;
         if (args.Length % 2 != 0)
         {
             w.WriteError($"ERR Unknown option or number of arguments for CONFIG SET - '{Encoding.UTF8.GetString(args[2])}'");
@@ -54,7 +71,7 @@ public sealed class ServerConfig(GatewayOptions options, ClusterStateFollower cl
             var name = Encoding.UTF8.GetString(args[i]).ToLowerInvariant();
             if (!ServerSettings.IsKnown(name))
             {
-                w.WriteError(Fixed.Any(p => p.Name == name)
+                w.WriteError(Fixed(gateway.Options).Any(p => p.Name == name)
                     ? $"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config"
                     : $"ERR Unknown option or number of arguments for CONFIG SET - '{name}'");
                 return;

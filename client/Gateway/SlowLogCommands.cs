@@ -1,50 +1,47 @@
-using OrleansLua.GrainInterfaces.Commands;
 using OrleansLua.GrainInterfaces.Diagnostics;
 using OrleansLua.Protocol;
 
 namespace OrleansLua.Client.Gateway;
 
 /// <summary>SLOWLOG GET / LEN / RESET over every node of the cluster (entry ids are per node).</summary>
-public sealed class SlowLogCommands(GatewayContext gateway, ServerInfo info)
+public static class SlowLogCommands
 {
-    public async Task ExecuteAsync(CommandSpec spec, byte[][] args, RespWriter w)
+    public static void Register(GatewayHandlers handlers)
     {
-        switch (spec.Name)
+        handlers.Add("slowlog|get", c => GetAsync(c.Gateway, c.Args, c.Reply));
+        handlers.Add("slowlog|len", async c => c.Reply.WriteInteger((await EntriesAsync(c.Gateway)).Count));
+        handlers.Add("slowlog|reset", async c =>
         {
-            case "slowlog|get":
-            {
-                long count = 10;
-                if (args.Length > 3)
-                {
-                    w.WriteError("ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.");
-                    return;
-                }
-                if (args.Length == 3 && (!RespNumbers.TryParseInt64(args[2], out count) || count < -1))
-                {
-                    w.WriteError("ERR count should be greater than or equal to -1");
-                    return;
-                }
-                var entries = await EntriesAsync();
-                var shown = count == -1 ? entries : entries.Take((int)Math.Min(count, int.MaxValue)).ToList();
-                w.WriteArrayHeader(shown.Count);
-                foreach (var entry in shown) Write(entry, w);
-                break;
-            }
-            case "slowlog|len":
-                w.WriteInteger((await EntriesAsync()).Count);
-                break;
-            case "slowlog|reset":
-                await gateway.Nodes.Reset(everything: false);
-                gateway.SlowLog.Reset();
-                w.WriteOk();
-                break;
+            await c.Gateway.Nodes.Reset(everything: false);
+            c.Gateway.SlowLog.Reset();
+            c.Reply.WriteOk();
+        });
+        handlers.AddHelp("slowlog");
+    }
+
+    private static async Task GetAsync(GatewayContext gateway, byte[][] args, RespWriter w)
+    {
+        long count = 10;
+        if (args.Length > 3)
+        {
+            w.WriteError("ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.");
+            return;
         }
+        if (args.Length == 3 && (!RespNumbers.TryParseInt64(args[2], out count) || count < -1))
+        {
+            w.WriteError("ERR count should be greater than or equal to -1");
+            return;
+        }
+        var entries = await EntriesAsync(gateway);
+        var shown = count == -1 ? entries : entries.Take((int)Math.Min(count, int.MaxValue)).ToList();
+        w.WriteArrayHeader(shown.Count);
+        foreach (var entry in shown) Write(entry, w);
     }
 
     /// <summary>Every node's entries, newest first, at most slowlog-max-len in all.</summary>
-    private async Task<List<SlowLogEntry>> EntriesAsync()
+    private static async Task<List<SlowLogEntry>> EntriesAsync(GatewayContext gateway)
     {
-        var reports = await info.ReportsAsync();
+        var reports = await gateway.Info.ReportsAsync();
         return reports.SelectMany(r => r.SlowLog)
             .OrderByDescending(e => e.UnixTimeMilliseconds).ThenByDescending(e => e.Id)
             .Take((int)Math.Min(gateway.Settings.SlowlogMaxLength, int.MaxValue))

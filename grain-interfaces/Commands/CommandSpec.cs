@@ -57,6 +57,50 @@ public enum CommandRouting
     AllSlots,
 }
 
+/// <summary>Who runs a command a client sends, and so how the gateway dispatches it.</summary>
+public enum CommandExecution
+{
+    /// <summary>The gateway answers it from the connection, its own state or the cluster's (PING, CLIENT …, ACL …, INFO…).</summary>
+    Gateway,
+    /// <summary>Pub/Sub: the connection's subscriptions and the gateway's broker (SUBSCRIBE…, PUBLISH, PUBSUB …).</summary>
+    PubSub,
+    /// <summary>The connection's transaction (MULTI, EXEC, DISCARD, WATCH, UNWATCH); ordered with the replies still pending.</summary>
+    Transaction,
+    /// <summary>Runs in every slot that holds keys; replies are merged (routing AllSlots).</summary>
+    FanOut,
+    /// <summary>Runs in its keys' slot, batched with the connection's next commands for that slot (routing Slot).</summary>
+    Slot,
+    /// <summary>Keys grouped per slot, replies merged (routing SplitBySlot).</summary>
+    SplitBySlot,
+    /// <summary>Runs in its keys' slot and may wait there for data (routing Slot, flag blocking).</summary>
+    Blocking,
+}
+
+/// <summary>What a command does between MULTI and EXEC.</summary>
+public enum MultiBehavior
+{
+    /// <summary>Refused, and EXEC then aborts: the gateway answers it, so it cannot run in the transaction's slot.</summary>
+    Refused,
+    /// <summary>Queued, and run by the transaction's slot at EXEC.</summary>
+    Queued,
+    /// <summary>Runs at once: it controls the transaction or the connection (MULTI, EXEC, DISCARD, WATCH, UNWATCH, QUIT, RESET).</summary>
+    RunsAtOnce,
+}
+
+/// <summary>Which arguments carry credentials: the slow log and other diagnostics redact them.</summary>
+public enum SecretArgs
+{
+    None,
+    /// <summary>Every argument (AUTH [username] password).</summary>
+    All,
+    /// <summary>The two words after an AUTH option (HELLO 3 AUTH username password).</summary>
+    AuthOption,
+    /// <summary>Every argument after the first (ACL SETUSER username rules…: rules may hold passwords).</summary>
+    AfterFirst,
+    /// <summary>The values of parameters the configuration marks secret (CONFIG SET requirepass value).</summary>
+    ConfigValues,
+}
+
 /// <summary>How replies of a split or fanned-out command are merged (Redis's response_policy tip).</summary>
 public enum ResponsePolicy
 {
@@ -72,8 +116,8 @@ public enum ResponsePolicy
 }
 
 /// <summary>
-/// One command's shape: the single source for arity checks, key extraction, routing, script
-/// permissions and COMMAND output.
+/// One command's shape and behaviour: the single source for arity checks, key extraction, routing,
+/// the gateway's dispatch, MULTI and subscribed mode, redaction, script permissions and COMMAND output.
 /// </summary>
 public sealed class CommandSpec
 {
@@ -98,6 +142,14 @@ public sealed class CommandSpec
     public ChannelArguments? Channels { get; init; }
     /// <summary>Where a blocking command's timeout is (null: the command never blocks).</summary>
     public TimeoutArgument? Timeout { get; init; }
+    /// <summary>Who runs it when a client sends it (the gateway dispatches on this).</summary>
+    public required CommandExecution Execution { get; init; }
+    /// <summary>What it does inside MULTI.</summary>
+    public MultiBehavior InMulti { get; init; }
+    /// <summary>Allowed while a RESP2 connection is subscribed (Redis allows the (P|S)(UN)SUBSCRIBEs, PING, QUIT, RESET).</summary>
+    public bool AllowedWhileSubscribed { get; init; }
+    /// <summary>Which of its arguments are credentials.</summary>
+    public SecretArgs Secrets { get; init; }
     /// <summary>Dense index, for handler tables.</summary>
     public int Id { get; internal set; }
     /// <summary>Lower-case full name; subcommands are "container|sub".</summary>

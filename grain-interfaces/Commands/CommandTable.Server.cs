@@ -7,13 +7,13 @@ public static partial class CommandTable
     // connection, server and cluster commands the gateway answers itself
     private static CommandSpec[] ServerSpecs() =>
     [
-        Cmd("ping", -1, "fast", NoKeys, Connection, "connection", "1.0.0", "Returns the server's liveliness response."),
-        Cmd("echo", 2, "fast", NoKeys, Connection, "connection", "1.0.0", "Returns the given string."),
-        Cmd("quit", -1, "noscript loading stale fast no_auth allow_busy", NoKeys, Connection, "connection", "1.0.0", "Closes the connection."),
-        Cmd("auth", -2, "noscript loading stale fast no_auth allow_busy", NoKeys, Connection, "connection", "1.0.0", "Authenticates the connection."),
-        Cmd("hello", -1, "noscript loading stale fast no_auth allow_busy", NoKeys, Connection, "connection", "6.0.0", "Handshakes with the Redis server."),
+        Cmd("ping", -1, "fast", NoKeys, Connection, "connection", "1.0.0", "Returns the server's liveliness response.", inMulti: MultiBehavior.Queued, whileSubscribed: true),
+        Cmd("echo", 2, "fast", NoKeys, Connection, "connection", "1.0.0", "Returns the given string.", inMulti: MultiBehavior.Queued),
+        Cmd("quit", -1, "noscript loading stale fast no_auth allow_busy", NoKeys, Connection, "connection", "1.0.0", "Closes the connection.", inMulti: MultiBehavior.RunsAtOnce, whileSubscribed: true),
+        Cmd("auth", -2, "noscript loading stale fast no_auth allow_busy", NoKeys, Connection, "connection", "1.0.0", "Authenticates the connection.", secrets: SecretArgs.All),
+        Cmd("hello", -1, "noscript loading stale fast no_auth allow_busy", NoKeys, Connection, "connection", "6.0.0", "Handshakes with the Redis server.", secrets: SecretArgs.AuthOption),
         Cmd("select", 2, "loading stale fast", NoKeys, Connection, "connection", "1.0.0", "Changes the selected database."),
-        Cmd("reset", 1, "noscript loading stale fast no_auth allow_busy", NoKeys, Connection, "connection", "6.2.0", "Resets the connection."),
+        Cmd("reset", 1, "noscript loading stale fast no_auth allow_busy", NoKeys, Connection, "connection", "6.2.0", "Resets the connection.", inMulti: MultiBehavior.RunsAtOnce, whileSubscribed: true),
         Cmd("client", -2, "", NoKeys, Connection, "connection", "2.4.0", "A container for client connection commands.", subcommands:
         [
             Cmd("client|setname", 3, "noscript loading stale", NoKeys, Connection, "connection", "2.6.9", "Sets the connection name."),
@@ -37,7 +37,7 @@ public static partial class CommandTable
             Cmd("acl|load", 2, "admin noscript loading stale", NoKeys, Connection, "server", "6.0.0", "Reloads the rules from the configured ACL file."),
             Cmd("acl|log", -2, "admin noscript loading stale", NoKeys, Connection, "server", "6.0.0", "Lists recent security events generated due to ACL rules."),
             Cmd("acl|save", 2, "admin noscript loading stale", NoKeys, Connection, "server", "6.0.0", "Saves the effective ACL rules in the configured ACL file."),
-            Cmd("acl|setuser", -3, "admin noscript loading stale", NoKeys, Connection, "server", "6.0.0", "Creates and modifies an ACL user and its rules."),
+            Cmd("acl|setuser", -3, "admin noscript loading stale", NoKeys, Connection, "server", "6.0.0", "Creates and modifies an ACL user and its rules.", secrets: SecretArgs.AfterFirst),
             Cmd("acl|users", 2, "admin noscript loading stale", NoKeys, Connection, "server", "6.0.0", "Lists all ACL users."),
             Cmd("acl|whoami", 2, "noscript loading stale", NoKeys, Connection, "server", "6.0.0", "Returns the authenticated username of the current connection."),
             Cmd("acl|help", 2, "loading stale", NoKeys, Connection, "server", "6.0.0", "Returns helpful text about the different subcommands."),
@@ -54,7 +54,7 @@ public static partial class CommandTable
         [
             Cmd("memory|purge", 2, "", NoKeys, Connection, "server", "4.0.0", "Asks the allocator to release memory."),
         ]),
-        Cmd("time", 1, "loading stale fast", NoKeys, Connection, "server", "2.6.0", "Returns the server time."),
+        Cmd("time", 1, "loading stale fast", NoKeys, Connection, "server", "2.6.0", "Returns the server time.", inMulti: MultiBehavior.Queued),
         Cmd("command", -1, "loading stale @connection", NoKeys, Connection, "server", "2.8.13", "Returns detailed information about all commands.", subcommands:
         [
             Cmd("command|count", 2, "loading stale @connection", NoKeys, Connection, "server", "2.8.13", "Returns a count of commands."),
@@ -67,7 +67,7 @@ public static partial class CommandTable
         Cmd("config", -2, "", NoKeys, Connection, "server", "2.0.0", "A container for server configuration commands.", subcommands:
         [
             Cmd("config|get", -3, "admin noscript loading stale", NoKeys, Connection, "server", "2.0.0", "Returns the effective values of configuration parameters."),
-            Cmd("config|set", -4, "admin noscript loading stale", NoKeys, Connection, "server", "2.0.0", "Sets configuration parameters in-flight."),
+            Cmd("config|set", -4, "admin noscript loading stale", NoKeys, Connection, "server", "2.0.0", "Sets configuration parameters in-flight.", secrets: SecretArgs.ConfigValues),
             Cmd("config|resetstat", 2, "admin noscript loading stale", NoKeys, Connection, "server", "2.0.0", "Resets the server's statistics."),
             Cmd("config|help", 2, "loading stale", NoKeys, Connection, "server", "5.0.0", "Returns helpful text about the different subcommands."),
         ]),

@@ -4,7 +4,7 @@ namespace OrleansLua.GrainInterfaces.Commands;
 
 /// <summary>
 /// Every command OrleansLua knows, declared once. Arity checks, key extraction, routing,
-/// CROSSSLOT checks, script permissions and COMMAND output all read this table.
+/// CROSSSLOT checks, the gateway's dispatch, script permissions and COMMAND output all read this table.
 /// </summary>
 public static partial class CommandTable
 {
@@ -110,21 +110,41 @@ public static partial class CommandTable
 
     private static CommandSpec Cmd(string name, int arity, string flags, KeySpec keys, CommandRouting routing,
         string group, string since, string summary, ResponsePolicy response = ResponsePolicy.None,
-        CommandSpec[]? subcommands = null, TimeoutArgument? timeout = null, ChannelArguments? channels = null) => new()
+        CommandSpec[]? subcommands = null, TimeoutArgument? timeout = null, ChannelArguments? channels = null,
+        CommandExecution? execution = null, MultiBehavior? inMulti = null, bool whileSubscribed = false,
+        SecretArgs secrets = SecretArgs.None)
     {
-        Timeout = timeout,
-        Channels = channels,
-        Name = name,
-        Arity = arity,
-        Flags = CommandFlagNames.Parse(flags) | (keys.IsMovable ? CommandFlags.MovableKeys : CommandFlags.None),
-        CategoryAdjustments = flags.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Contains('@')).ToArray(),
-        Keys = keys,
-        Routing = routing,
-        Response = response,
-        Group = group,
-        Since = since,
-        Summary = summary,
-        Subcommands = subcommands ?? [],
+        var parsed = CommandFlagNames.Parse(flags) | (keys.IsMovable ? CommandFlags.MovableKeys : CommandFlags.None);
+        return new()
+        {
+            Timeout = timeout,
+            Channels = channels,
+            Name = name,
+            Arity = arity,
+            Flags = parsed,
+            CategoryAdjustments = flags.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Contains('@')).ToArray(),
+            Keys = keys,
+            Routing = routing,
+            Response = response,
+            Group = group,
+            Since = since,
+            Summary = summary,
+            Subcommands = subcommands ?? [],
+            Execution = execution ?? DefaultExecution(routing, parsed),
+            // keyed commands run in their slot at EXEC; the gateway's own commands cannot
+            InMulti = inMulti ?? (routing is CommandRouting.Slot or CommandRouting.SplitBySlot ? MultiBehavior.Queued : MultiBehavior.Refused),
+            AllowedWhileSubscribed = whileSubscribed,
+            Secrets = secrets,
+        };
+    }
+
+    /// <summary>The execution routing and flags imply; Pub/Sub and transaction commands name theirs.</summary>
+    private static CommandExecution DefaultExecution(CommandRouting routing, CommandFlags flags) => routing switch
+    {
+        CommandRouting.Slot => (flags & CommandFlags.Blocking) != 0 ? CommandExecution.Blocking : CommandExecution.Slot,
+        CommandRouting.SplitBySlot => CommandExecution.SplitBySlot,
+        CommandRouting.AllSlots => CommandExecution.FanOut,
+        _ => CommandExecution.Gateway,
     };
 
     private static KeySpec Keys(int first, int last, int step) => new RangeKeys(first, last, step);

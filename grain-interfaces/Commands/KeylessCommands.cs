@@ -4,13 +4,10 @@ namespace OrleansLua.GrainInterfaces.Commands;
 
 /// <summary>
 /// Commands with no keys and no state, answered the same by the gateway (from clients) and by
-/// shard grains (from scripts).
+/// shard grains (from scripts, and from transactions: the table queues them in MULTI).
 /// </summary>
 public static class KeylessCommands
 {
-    /// <summary>The keyless commands a shard grain also runs (from scripts and transactions).</summary>
-    public static readonly IReadOnlySet<string> Names = new HashSet<string> { "ping", "echo", "time" };
-
     public static void Ping(byte[][] args, IReplyWriter w)
     {
         if (args.Length > 2) w.WriteError("ERR wrong number of arguments for 'ping' command");
