@@ -33,8 +33,9 @@ public static class ConnectionCommands
             c.Reply.WriteVerbatim(await c.Gateway.Info.RenderAsync(c.Args.Skip(1).Select(a => Encoding.UTF8.GetString(a).ToLowerInvariant()).ToArray())));
         handlers.Add("memory|purge", c =>
         {
-            // The managed heap is the allocator here: a full, compacting collection.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            // The managed heap is the allocator here: a full, compacting collection that also gives the memory it
+            // frees back to the OS (Aggressive), as jemalloc's purge does for Redis.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             c.Reply.WriteOk();
         });
     }
