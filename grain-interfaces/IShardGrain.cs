@@ -1,10 +1,13 @@
 using Orleans.Concurrency;
+using OrleansLua.GrainInterfaces.Commands;
 
 namespace OrleansLua.GrainInterfaces;
 
 /// <summary>
-/// Owns the keys of one hash slot (grain key = slot number). Non-reentrant: each call runs alone,
-/// which is what makes a batch, a transaction or a script atomic.
+/// Owns the keys of one hash slot (grain key = slot number). Whatever touches the keys — a batch through
+/// Orleans, a batch the co-hosted gateway runs on the activation itself (<see cref="ILocalShard"/>), a
+/// script — holds the slot's one gate while it runs, which is what makes a batch, a transaction or a
+/// script atomic; the grain itself is reentrant so that it answers BUSY and SCRIPT KILL meanwhile.
 /// </summary>
 public interface IShardGrain : IGrainWithIntegerKey
 {
@@ -68,6 +71,24 @@ public sealed class ShardBatch
     [Id(6)] public string? ClientName { get; init; }
     /// <summary>For a batch with a script: its connection, cluster-wide (the registry stops the script when it disconnects).</summary>
     [Id(7)] public string? Client { get; init; }
+    /// <summary>
+    /// Each command's <see cref="CommandSpec.Id"/> as the gateway resolved it (null: the grain resolves them).
+    /// Meaningful only between processes with the same command table, hence <see cref="Table"/>.
+    /// </summary>
+    [Id(8)] public ushort[]? Specs { get; init; }
+    /// <summary>The sender's <see cref="CommandTable.Version"/>.</summary>
+    [Id(9)] public int Table { get; init; }
+
+    /// <summary>One resolved command.</summary>
+    public static ShardBatch Single(CommandSpec spec, byte[][] args, byte protocol) =>
+        new() { Commands = [args], Specs = [(ushort)spec.Id], Table = CommandTable.Version, Protocol = protocol };
+
+    /// <summary>The spec of command <paramref name="index"/>: as the gateway resolved it, or resolved here (with Redis's error).</summary>
+    public CommandSpec? Spec(int index, out string? error)
+    {
+        error = null;
+        return Specs is { } specs && Table == CommandTable.Version ? CommandTable.ById[specs[index]] : CommandTable.Resolve(Commands[index], out error);
+    }
 }
 
 [GenerateSerializer, Immutable]

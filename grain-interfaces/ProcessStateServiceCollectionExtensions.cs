@@ -21,6 +21,7 @@ public static class ProcessStateServiceCollectionExtensions
         services.TryAddSingleton<ClusterStateFollower>();
         services.TryAddSingleton<CommandStats>();
         services.TryAddSingleton<SlowLog>();
+        services.TryAddSingleton<CommandMeter>();
         services.TryAddSingleton<OrleansLuaTelemetry>();
         services.TryAddSingleton<SlotActivity>();
         services.TryAddSingleton<SlotMapFollower>();

@@ -1,4 +1,5 @@
 using OrleansLua.GrainInterfaces;
+using OrleansLua.GrainInterfaces.Diagnostics;
 using OrleansLua.GrainInterfaces.Commands;
 using OrleansLua.Grains.Commands;
 using OrleansLua.Grains.Keyspace;
@@ -12,7 +13,7 @@ public sealed partial class ShardGrain
 {
     public async Task<byte[]?> Block(BlockRequest request)
     {
-        if (_persistence.Refusal([request.Command]) is { } refusal) return ErrorReply(request.Protocol, refusal);
+        if (_persistence.Refusal(new ShardBatch { Commands = [request.Command] }) is { } refusal) return ErrorReply(request.Protocol, refusal);
         if (!await EnterAsync()) return ErrorReply(request.Protocol, ScriptHost.BusyError);
         long seq;
         byte[]? reply;
@@ -32,11 +33,10 @@ public sealed partial class ShardGrain
     /// <summary>Serves the request now (its reply), or queues it (null); the caller holds the gate.</summary>
     private (byte[]? Reply, long Seq) BlockOrServe(BlockRequest request)
     {
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long started = CommandMeter.Start();
         var reply = TryServe(request);
         // counted once, for the attempt the client made (a later serve completes the same call)
-        _stats.Called(CommandTable.Find(request.Command[0])!, System.Diagnostics.Stopwatch.GetTimestamp() - started,
-            reply is [(byte)'-', ..]);
+        _meter.Ran(CommandTable.Find(request.Command[0])!, started, reply is [(byte)'-', ..], request.Command, null, null);
         ServeWaiters(); // BLMOVE may have fed another waiter
         long seq = _persistence.CloseBatch();
         if (reply is not null) return (reply, seq);

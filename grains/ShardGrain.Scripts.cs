@@ -33,13 +33,13 @@ public sealed partial class ShardGrain : ILocalShard
     {
         replies = null!;
         if (_closed || Volatile.Read(ref _scriptStarted) != 0) return false;
-        bool script = ScriptHost.ContainsScript(batch.Commands);
-        if (script && _scripts.NeedsPreparation(batch.Commands) || !_gate.Wait(0)) return false;
+        bool script = ScriptHost.ContainsScript(batch);
+        if (script && _scripts.NeedsPreparation(batch) || !_gate.Wait(0)) return false;
         bool released = true;
         try
         {
             if (_closed) return false;
-            if (_persistence.Refusal(batch.Commands) is { } refusal) replies = Task.FromResult(SlotPersistence.ErrorReplies(batch, refusal));
+            if (_persistence.Refusal(batch) is { } refusal) replies = Task.FromResult(SlotPersistence.ErrorReplies(batch, refusal));
             else if (script && !Thread.CurrentThread.IsThreadPoolThread)
             {
                 // A socket engine's thread (inline completions) must not run a script that may take seconds:
@@ -86,8 +86,8 @@ public sealed partial class ShardGrain : ILocalShard
     /// <summary>A batch through Orleans: at once when the gate is free, else after waiting for it (or BUSY).</summary>
     public Task<byte[]> Execute(ShardBatch batch)
     {
-        if (_persistence.Refusal(batch.Commands) is { } refusal) return Task.FromResult(SlotPersistence.ErrorReplies(batch, refusal));
-        if (ScriptHost.ContainsScript(batch.Commands) || !_gate.Wait(0)) return ExecuteWhenFreeAsync(batch);
+        if (_persistence.Refusal(batch) is { } refusal) return Task.FromResult(SlotPersistence.ErrorReplies(batch, refusal));
+        if (ScriptHost.ContainsScript(batch) || !_gate.Wait(0)) return ExecuteWhenFreeAsync(batch);
         byte[] replies;
         try
         {
@@ -103,12 +103,12 @@ public sealed partial class ShardGrain : ILocalShard
 
     private async Task<byte[]> ExecuteWhenFreeAsync(ShardBatch batch)
     {
-        if (_scripts.NeedsPreparation(batch.Commands)) await _scripts.PrepareAsync(batch.Commands);
+        if (_scripts.NeedsPreparation(batch)) await _scripts.PrepareAsync(batch);
         if (!await EnterAsync()) return SlotPersistence.ErrorReplies(batch, ScriptHost.BusyError);
         byte[] replies;
         try
         {
-            replies = ScriptHost.ContainsScript(batch.Commands) ? await Task.Run(() => RunScriptBatch(batch)) : ExecuteBatch(batch);
+            replies = ScriptHost.ContainsScript(batch) ? await Task.Run(() => RunScriptBatch(batch)) : ExecuteBatch(batch);
         }
         finally
         {

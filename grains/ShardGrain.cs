@@ -43,8 +43,7 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     private readonly WatchedKeys _watched = new();
     private readonly List<int> _keyIndexes = [];
     private readonly SlotPersistence _persistence;
-    private readonly CommandStats _stats;
-    private readonly SlowLog _slowLog;
+    private readonly CommandMeter _meter;
     private readonly AccessControl _acl;
     private readonly LiveKeyspaces _live;
     private readonly SlotActivity _activity;
@@ -53,7 +52,7 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     private int _slot;
     private IShardGrain _self = null!;
 
-    public ShardGrain(ILogger<ShardGrain> logger, ScriptHost scripts, SlotWriter storage, CommandStats stats, SlowLog slowLog,
+    public ShardGrain(ILogger<ShardGrain> logger, ScriptHost scripts, SlotWriter storage, CommandStats stats, CommandMeter meter,
         AccessControl acl, LiveKeyspaces live, SlotActivity activity, LocalShards localShards)
     {
         _activity = activity;
@@ -61,8 +60,7 @@ public sealed partial class ShardGrain : Grain, IShardGrain
         _logger = logger;
         _live = live;
         _scripts = scripts;
-        _stats = stats;
-        _slowLog = slowLog;
+        _meter = meter;
         _acl = acl;
         _writer.ErrorWritten = stats.ErrorReplied;
         _context = new CommandContext(_keys, _writer);
@@ -127,11 +125,11 @@ public sealed partial class ShardGrain : Grain, IShardGrain
             }
             _writer.WriteArrayHeader(batch.Commands.Length);
         }
-        foreach (var args in batch.Commands)
+        for (int i = 0; i < batch.Commands.Length; i++)
         {
-            _context.Args = args;
+            _context.Args = batch.Commands[i];
             _context.Now = UnixTime.NowMilliseconds();
-            ExecuteMeasured(_context, batch);
+            ExecuteMeasured(_context, batch, i);
         }
         var replies = _writer.ToArray();
         ServeWaiters();
@@ -139,9 +137,9 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     }
 
     /// <summary>Runs one command, counted for INFO commandstats and the slow log (fan-out commands are counted once, by the gateway).</summary>
-    private void ExecuteMeasured(CommandContext context, ShardBatch batch)
+    private void ExecuteMeasured(CommandContext context, ShardBatch batch, int index)
     {
-        var spec = CommandTable.Resolve(context.Args, out var error);
+        var spec = batch.Spec(index, out var error);
         if (spec is null)
         {
             context.Reply.WriteError(error!);
@@ -149,13 +147,10 @@ public sealed partial class ShardGrain : Grain, IShardGrain
         }
         int mark = _writer.Length;
         _activity.Running(_slot, spec.Name);
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long started = CommandMeter.Start();
         ExecuteOne(context, spec);
         if (spec.Routing == CommandRouting.AllSlots) return;
-        long elapsed = System.Diagnostics.Stopwatch.GetTimestamp() - started;
-        _stats.Called(spec, elapsed, _writer.Length > mark && _writer.WrittenSpan[mark] == (byte)'-');
-        long micros = elapsed * 1_000_000 / System.Diagnostics.Stopwatch.Frequency;
-        if (_slowLog.IsSlow(micros)) _slowLog.Add(context.Args, micros, batch.ClientAddress ?? "", batch.ClientName ?? "");
+        _meter.Ran(spec, started, _writer.Length > mark && _writer.WrittenSpan[mark] == (byte)'-', context.Args, batch.ClientAddress, batch.ClientName);
     }
 
     private void ExecuteOne(CommandContext context, CommandSpec spec)

@@ -25,6 +25,7 @@ public sealed class GatewayContext
         Cluster = cluster;
         CommandStats = commandStats;
         SlowLog = slowLog;
+        Meter = new CommandMeter(commandStats, slowLog);
         Router = new SlotRouter(grains, cluster.Settings, slotMap, localShards, new GrainCallRetry(retryLogger)) { BoundCalls = Options.BoundCalls };
         FanOut = new FanOutCommands(Router);
         Info = new ServerInfo(this, grains);
@@ -44,6 +45,7 @@ public sealed class GatewayContext
     public AccessControl Acl => Cluster.Acl;
     public CommandStats CommandStats { get; }
     public SlowLog SlowLog { get; }
+    public CommandMeter Meter { get; }
     public OrleansLuaTelemetry Telemetry { get; }
     /// <summary>The cluster's slot map as this process knows it (routing, CLUSTER commands).</summary>
     public SlotMapFollower SlotMap { get; }

@@ -19,6 +19,21 @@ public static partial class CommandTable
     /// <summary>All commands and subcommands, indexed by <see cref="CommandSpec.Id"/>.</summary>
     public static readonly IReadOnlyList<CommandSpec> ById = BuildIds();
 
+    /// <summary>
+    /// Identifies this table's ids (FNV-1a of every name in id order, the same in every process): a batch resolved
+    /// by a gateway of another version, mid rollout, is resolved again by the grain instead of trusting ids that
+    /// may mean other commands.
+    /// </summary>
+    public static readonly int Version = VersionOf(ById);
+
+    private static int VersionOf(IEnumerable<CommandSpec> specs)
+    {
+        uint hash = 2166136261;
+        foreach (var spec in specs)
+            foreach (char c in spec.Name + "\n") hash = (hash ^ c) * 16777619;
+        return (int)hash;
+    }
+
     public static CommandSpec? Find(string name) => ByName.GetValueOrDefault(name);
 
     private static readonly FrozenDictionary<string, CommandSpec> ByFullName =

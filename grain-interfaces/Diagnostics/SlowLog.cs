@@ -5,8 +5,8 @@ namespace OrleansLua.GrainInterfaces.Diagnostics;
 
 /// <summary>
 /// This process's slow log: commands whose execution took at least slowlog-log-slower-than µs,
-/// newest first, at most slowlog-max-len entries. Entries are recorded where the time is measured
-/// (the shard grain for keyed commands, the gateway for the others); SLOWLOG GET merges every node's.
+/// newest first, at most slowlog-max-len entries. Entries are recorded where the command ran
+/// (<see cref="CommandMeter"/>); SLOWLOG GET merges every node's.
 /// </summary>
 public sealed class SlowLog(ServerSettings settings)
 {

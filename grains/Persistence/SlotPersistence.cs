@@ -87,11 +87,11 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
     /// Why the batch must not run: this activation was fenced off, or storage is failing and the
     /// batch writes (reads of loaded data keep working). Null when it may run.
     /// </summary>
-    public string? Refusal(byte[][][] commands)
+    public string? Refusal(ShardBatch batch)
     {
         if (!Enabled) return null;
         if (Fenced) return FencedError;
-        return writer.Failure is { } reason && Writes(commands) ? "TRYAGAIN storage unavailable: " + reason : null;
+        return writer.Failure is { } reason && Writes(batch) ? "TRYAGAIN storage unavailable: " + reason : null;
     }
 
     /// <summary>
@@ -104,7 +104,7 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
         long seq = CloseBatch();
         if (!writer.Durable || _durableSeq >= seq) return Task.FromResult(replies);
         // A read of not-yet-durable data waits too, unless storage is failing (reads keep working then).
-        if ((_failure is not null || writer.Failure is not null) && !Writes(batch.Commands)) return Task.FromResult(replies);
+        if ((_failure is not null || writer.Failure is not null) && !Writes(batch)) return Task.FromResult(replies);
         return WhenDurable(batch, seq, replies);
     }
 
@@ -157,11 +157,11 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
         return writer.ToArray();
     }
 
-    private static bool Writes(byte[][][] commands)
+    private static bool Writes(ShardBatch batch)
     {
-        foreach (var args in commands)
+        for (int i = 0; i < batch.Commands.Length; i++)
         {
-            var spec = CommandTable.Find(args[0]);
+            var spec = batch.Spec(i, out _);
             if (spec is null) continue;
             if (spec.Flags.HasFlag(CommandFlags.Write)) return true;
             if (spec.RunsScript && !spec.Flags.HasFlag(CommandFlags.ReadOnly)) return true;

@@ -59,10 +59,10 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
 
     public static string Sha1Of(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA1.HashData(body));
 
-    public static bool ContainsScript(byte[][][] commands)
+    public static bool ContainsScript(ShardBatch batch)
     {
-        foreach (var args in commands)
-            if (args[0].Length >= 4 && (args[0][0] | 0x20) == 'e' && CommandTable.Find(args[0]) is { RunsScript: true }) return true;
+        for (int i = 0; i < batch.Commands.Length; i++)
+            if (batch.Spec(i, out _) is { RunsScript: true }) return true;
         return false;
     }
 
@@ -74,12 +74,12 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
     /// Before a batch runs (synchronously), make sure every script it names is known to this silo:
     /// EVALSHA fetches missing bodies from the registry, EVAL registers new bodies there.
     /// </summary>
-    public async Task PrepareAsync(byte[][][] commands)
+    public async Task PrepareAsync(ShardBatch batch)
     {
-        foreach (var args in commands)
+        for (int i = 0; i < batch.Commands.Length; i++)
         {
-            var spec = CommandTable.Find(args[0]);
-            if (spec is not { RunsScript: true } || args.Length < 3) continue;
+            var args = batch.Commands[i];
+            if (batch.Spec(i, out _) is not { RunsScript: true } || args.Length < 3) continue;
             if (IsBySha(args))
             {
                 var sha = ShaArgument(args[1]);
@@ -95,13 +95,12 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
         }
     }
 
-    public bool NeedsPreparation(byte[][][] commands)
+    public bool NeedsPreparation(ShardBatch batch)
     {
-        foreach (var args in commands)
+        for (int i = 0; i < batch.Commands.Length; i++)
         {
-            if (args.Length < 3 || args[0].Length < 4 || (args[0][0] | 0x20) != 'e') continue;
-            var spec = CommandTable.Find(args[0]);
-            if (spec is not { RunsScript: true }) continue;
+            var args = batch.Commands[i];
+            if (args.Length < 3 || batch.Spec(i, out _) is not { RunsScript: true }) continue;
             if (!_cache.Contains(IsBySha(args) ? ShaArgument(args[1]) : Sha1Of(args[1]))) return true;
         }
         return false;

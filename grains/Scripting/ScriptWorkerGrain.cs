@@ -15,29 +15,29 @@ namespace OrleansLua.Grains.Scripting;
 /// and a client that disconnects stop them too.
 /// </summary>
 [StatelessWorker]
-public sealed class ScriptWorkerGrain(ScriptHost scripts, CommandStats stats, AccessControl acl) : Grain, IScriptWorkerGrain
+public sealed class ScriptWorkerGrain(ScriptHost scripts, CommandStats stats, CommandMeter meter, AccessControl acl) : Grain, IScriptWorkerGrain
 {
     private readonly CommandContext _context = new(new KeyspaceStore(), NullReply.Instance);
 
     public async Task<byte[]> Execute(ShardBatch batch)
     {
         _context.Client = batch.Client;
-        if (scripts.NeedsPreparation(batch.Commands)) await scripts.PrepareAsync(batch.Commands);
+        if (scripts.NeedsPreparation(batch)) await scripts.PrepareAsync(batch);
         var writer = new RespWriter((RespProtocol)batch.Protocol) { ErrorWritten = stats.ErrorReplied };
         _context.User = batch.User is null ? null : acl.Find(batch.User) ?? AclUser.Nobody;
-        foreach (var args in batch.Commands)
+        for (int i = 0; i < batch.Commands.Length; i++)
         {
-            _context.Args = args;
+            var args = _context.Args = batch.Commands[i];
             _context.Now = UnixTime.NowMilliseconds();
-            var spec = GrainInterfaces.Commands.CommandTable.Resolve(args, out var error);
+            var spec = batch.Spec(i, out var error);
             if (spec is null) writer.WriteError(error!);
             else if (!spec.RunsScript) writer.WriteError($"ERR '{spec.Name}' needs a key");
             else
             {
                 int mark = writer.Length;
-                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                long started = CommandMeter.Start();
                 scripts.Run(_context, spec, slot: -1, writer);
-                stats.Called(spec, System.Diagnostics.Stopwatch.GetTimestamp() - started, writer.WrittenSpan[mark] == (byte)'-');
+                meter.Ran(spec, started, writer.WrittenSpan[mark] == (byte)'-', args, batch.ClientAddress, batch.ClientName);
             }
         }
         return writer.ToArray();

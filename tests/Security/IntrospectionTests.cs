@@ -68,7 +68,13 @@ public class IntrospectionTests(SecureClusterFixture fixture)
             Assert.Equal("+OK\r\n", a.Call("SET", "{slow}k", "v"));
             Assert.Equal("-WRONGPASS invalid username-password pair or user is disabled.\r\n", b.Call("AUTH", "x", "y"));
             Assert.Equal("+OK\r\n", b.Call("AUTH", SecureClusterFixture.Password));
+            // every place a command runs reports to the slow log: a keyless script's worker, a blocking attempt
+            Assert.Equal(":1\r\n", b.Call("EVAL", "return 1", "0"));
+            Assert.Equal(":1\r\n", b.Call("LPUSH", "{slow}list", "x"));
+            Assert.Equal("*2\r\n$10\r\n{slow}list\r\n$1\r\nx\r\n", b.Call("BLPOP", "{slow}list", "1"));
             var entries = a.Call("SLOWLOG", "GET", "-1");
+            Assert.Contains("*3\r\n$4\r\nEVAL\r\n$8\r\nreturn 1\r\n$1\r\n0\r\n", entries);
+            Assert.Contains("*3\r\n$5\r\nBLPOP\r\n$10\r\n{slow}list\r\n$1\r\n1\r\n", entries);
             Assert.Matches(@"\*3\r\n\$3\r\nSET\r\n\$7\r\n\{slow\}k\r\n\$1\r\nv\r\n\$\d+\r\n127\.0\.0\.1:\d+\r\n\$0\r\n", entries);
             Assert.Matches(@"\*3\r\n\$6\r\nCLIENT\r\n\$7\r\nSETNAME\r\n\$6\r\nslow-b\r\n\$\d+\r\n127\.0\.0\.1:\d+\r\n\$6\r\nslow-b\r\n", entries);
             Assert.Contains("*3\r\n$4\r\nAUTH\r\n$10\r\n(redacted)\r\n$10\r\n(redacted)\r\n", entries);

@@ -37,6 +37,7 @@ public sealed partial class RespConnection
             return;
         }
         _transaction.Commands.Add(args);
+        _transaction.Specs.Add(spec!);
         Immediate(w => w.WriteSimpleString("QUEUED"));
     }
 
@@ -85,6 +86,7 @@ public sealed partial class RespConnection
             : _transaction.Slot >= 0 && _transaction.WatchSlot >= 0 && _transaction.Slot != _transaction.WatchSlot ? SlotRouter.CrossSlotError
             : null;
         var commands = _transaction.Commands.ToArray();
+        var specs = _transaction.Specs.ToArray();
         int slot = _transaction.Slot >= 0 ? _transaction.Slot : Math.Max(_transaction.WatchSlot, 0);
         var watches = _transaction.Watches.Select(w => new WatchedKey(w.Key, w.Version)).ToArray();
         _transaction.EndMulti();
@@ -96,9 +98,13 @@ public sealed partial class RespConnection
         }
         FlushBatch();
         // ACL rules may have changed since the commands were queued: denied ones answer NOPERM in place, as in Redis
-        var denied = DeniedAtExec(commands);
-        var allowed = denied is null ? commands : commands.Where((_, i) => denied[i] is null).ToArray();
-        var batch = NewBatch(allowed, transaction: true, watches, script: allowed.Any(c => CommandTable.Find(c[0]) is { RunsScript: true }));
+        var denied = DeniedAtExec(commands, specs);
+        if (denied is not null)
+        {
+            commands = commands.Where((_, i) => denied[i] is null).ToArray();
+            specs = specs.Where((_, i) => denied[i] is null).ToArray();
+        }
+        var batch = NewBatch(commands, specs.Select(s => (ushort)s.Id).ToArray(), transaction: true, watches, script: specs.Any(s => s.RunsScript));
         var reply = CallSlot(slot, batch);
         _pending.Add(new Pending(1, denied is null ? reply : ReplyMerger.InsertErrors(reply, denied, _session.Protocol)));
         await DrainAsync();
@@ -106,15 +112,13 @@ public sealed partial class RespConnection
     }
 
     /// <summary>The NOPERM text for each queued command the user may no longer run (null entries run), or null if all may.</summary>
-    private string?[]? DeniedAtExec(byte[][][] commands)
+    private string?[]? DeniedAtExec(byte[][][] commands, CommandSpec[] specs)
     {
         if (!_session.Refresh(_gateway.Acl) || _session.User.IsUnrestricted) return null;
         string?[]? denied = null;
         for (int i = 0; i < commands.Length; i++)
         {
-            var spec = CommandTable.Resolve(commands[i], out _);
-            if (spec is null) continue;
-            var denial = _session.User.Check(spec, commands[i], _keyScratch);
+            var denial = _session.User.Check(specs[i], commands[i], _keyScratch);
             if (denial == AclDenial.None) continue;
             denied ??= new string?[commands.Length];
             denied[i] = "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. " +

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.GrainInterfaces.Commands;
+using OrleansLua.GrainInterfaces.Diagnostics;
 using OrleansLua.GrainInterfaces.Security;
 using OrleansLua.Protocol;
 
@@ -27,6 +28,7 @@ public sealed partial class RespConnection
     private readonly List<Pending> _pending = [];
     private readonly Dictionary<int, Task> _inFlight = [];
     private readonly List<byte[][]> _batch = [];
+    private readonly List<ushort> _batchSpecs = [];
     private const int NoBatch = int.MinValue;
     private int _batchSlot = NoBatch;
     private bool _batchHasScript;
@@ -371,7 +373,7 @@ public sealed partial class RespConnection
     private async Task GuardedAsync(CommandSpec spec, byte[][] args, Func<Task> action)
     {
         int mark = _out.Length;
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long started = CommandMeter.Start();
         try
         {
             await action();
@@ -383,11 +385,7 @@ public sealed partial class RespConnection
             _out.WriteError(ErrorReply(ex));
         }
         if (spec.Has(CommandFlags.Blocking)) return;
-        long elapsed = System.Diagnostics.Stopwatch.GetTimestamp() - started;
-        _gateway.CommandStats.Called(spec, elapsed, _out.Length > mark && _out.WrittenSpan[mark] == (byte)'-');
-        long micros = elapsed * 1_000_000 / System.Diagnostics.Stopwatch.Frequency;
-        if (_gateway.SlowLog.IsSlow(micros) && !spec.Has(CommandFlags.SkipSlowlog))
-            _gateway.SlowLog.Add(args, micros, _session.Address, _session.Name);
+        _gateway.Meter.Ran(spec, started, _out.Length > mark && _out.WrittenSpan[mark] == (byte)'-', args, _session.Address, _session.Name);
     }
 
     private void RouteToSlot(CommandSpec spec, byte[][] args)
@@ -399,8 +397,7 @@ public sealed partial class RespConnection
             Immediate(w => w.WriteError(error));
             return;
         }
-        AddToBatch(slot, args, spec.RunsScript); // slot -1: no keys (EVAL … 0), run by a stateless script worker
-
+        AddToBatch(slot, spec, args); // slot -1: no keys (EVAL … 0), run by a stateless script worker
     }
 
     private void RouteSplit(CommandSpec spec, byte[][] args)
@@ -418,18 +415,17 @@ public sealed partial class RespConnection
         {
             int slot = groups.Keys.First();
             if (_gateway.Router.Redirect(slot) is { } moved) Immediate(w => w.WriteError(moved));
-            else AddToBatch(slot, args);
+            else AddToBatch(slot, spec, args);
             return;
         }
         FlushBatch();
         var parts = new List<(List<int> Indexes, Task<byte[]> Reply)>();
-        byte protocol = (byte)_session.Protocol;
         foreach (var (slot, indexes) in groups)
         {
             var sub = new byte[indexes.Count + 1][];
             sub[0] = args[0];
             for (int i = 0; i < indexes.Count; i++) sub[i + 1] = args[indexes[i]];
-            parts.Add((indexes, CallSlot(slot, [sub], protocol)));
+            parts.Add((indexes, CallSlot(slot, NewBatch([sub], [(ushort)spec.Id]))));
         }
         _pending.Add(new Pending(1, MergeSplit(spec, args.Length - 1, parts)));
     }
@@ -445,34 +441,38 @@ public sealed partial class RespConnection
             : ReplyMerger.ScatterArrays(keyCount, parts.Select(p => p.Indexes).ToList(), replies);
     }
 
-    private void AddToBatch(int slot, byte[][] args, bool script = false)
+    private void AddToBatch(int slot, CommandSpec spec, byte[][] args)
     {
         if (slot != _batchSlot) FlushBatch();
         _batchSlot = slot;
         _batch.Add(args);
-        _batchHasScript |= script;
+        _batchSpecs.Add((ushort)spec.Id);
+        _batchHasScript |= spec.RunsScript;
     }
 
     private void FlushBatch()
     {
         if (_batch.Count == 0) return;
         var commands = _batch.ToArray();
+        ushort[] specs = [.. _batchSpecs];
         _batch.Clear();
-        _pending.Add(new Pending(commands.Length, CallSlot(_batchSlot, NewBatch(commands, script: _batchHasScript))));
+        _batchSpecs.Clear();
+        _pending.Add(new Pending(commands.Length, CallSlot(_batchSlot, NewBatch(commands, specs, script: _batchHasScript))));
         _batchSlot = NoBatch;
         _batchHasScript = false;
     }
 
-    private Task<byte[]> CallSlot(int slot, byte[][][] commands, byte protocol) => CallSlot(slot, NewBatch(commands));
-
     /// <summary>
-    /// A batch for this connection: its protocol, its ACL user (scripts check each call) and who it is (slow log;
-    /// for a batch with a script, the client the registry stops its script for when it disconnects).
+    /// A batch for this connection: the commands with their specs as resolved here (the grain does not resolve them
+    /// again), its protocol, its ACL user (scripts check each call) and who it is (slow log; for a batch with a script,
+    /// the client the registry stops its script for when it disconnects).
     /// </summary>
-    private ShardBatch NewBatch(byte[][][] commands, bool transaction = false, WatchedKey[]? watches = null, bool script = false) => new()
+    private ShardBatch NewBatch(byte[][][] commands, ushort[] specs, bool transaction = false, WatchedKey[]? watches = null, bool script = false) => new()
     {
         Client = script ? ClientKey : null,
         Commands = commands,
+        Specs = specs,
+        Table = CommandTable.Version,
         Protocol = (byte)_session.Protocol,
         Transaction = transaction,
         Watches = watches,

@@ -20,7 +20,7 @@ public sealed class FanOutCommands(SlotRouter router)
         handlers.Add("flushall", MergedAsync);
         handlers.Add("flushdb", MergedAsync);
         handlers.Add("scan", c => c.Gateway.FanOut.ScanAsync(c.Args, c.Reply));
-        handlers.Add("randomkey", c => c.Gateway.FanOut.RandomKeyAsync(c.Args, c.Session.Protocol, c.Reply));
+        handlers.Add("randomkey", c => c.Gateway.FanOut.RandomKeyAsync(c.Spec, c.Args, c.Session.Protocol, c.Reply));
     }
 
     /// <summary>Runs on every active slot; the replies merge by the command's response policy.</summary>
@@ -29,7 +29,7 @@ public sealed class FanOutCommands(SlotRouter router)
     private async Task MergedAsync(CommandSpec spec, byte[][] args, RespProtocol protocol, RespWriter w)
     {
         var slots = await router.ActiveSlotsAsync();
-        var batch = new ShardBatch { Commands = [args], Protocol = (byte)protocol };
+        var batch = ShardBatch.Single(spec, args, (byte)protocol);
         var replies = await Task.WhenAll(slots.Select(s => router.FanOutCall(s, spec.Name, router.Execute(s, batch))));
         var error = replies.FirstOrDefault(r => RespReplyReader.IsError(r, 0));
         if (error is not null)
@@ -57,11 +57,11 @@ public sealed class FanOutCommands(SlotRouter router)
         }
     }
 
-    private async Task RandomKeyAsync(byte[][] args, RespProtocol protocol, RespWriter w)
+    private async Task RandomKeyAsync(CommandSpec spec, byte[][] args, RespProtocol protocol, RespWriter w)
     {
         var slots = await router.ActiveSlotsAsync();
         Random.Shared.Shuffle(slots);
-        var batch = new ShardBatch { Commands = [args], Protocol = (byte)protocol };
+        var batch = ShardBatch.Single(spec, args, (byte)protocol);
         foreach (int slot in slots)
         {
             var reply = await router.FanOutCall(slot, "randomkey", router.Execute(slot, batch));
