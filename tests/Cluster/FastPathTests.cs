@@ -6,7 +6,6 @@ using Orleans.TestingHost;
 using OrleansLua.Client.Gateway;
 using OrleansLua.GrainInterfaces;
 using OrleansLua.Grains.Keyspace;
-using OrleansLua.Silo;
 using OrleansLua.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -20,30 +19,9 @@ namespace OrleansLua.Tests.Cluster;
 /// Orleans, WATCH, and the active expiry cycle that a fast-path SET with a TTL asks for.
 /// </summary>
 [Collection(ProcessClusterCollection.Name)]
-public sealed class FastPathTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class FastPathTests(ITestOutputHelper output) : TwoSiloClusterTest
 {
-    private TestCluster _cluster = null!;
-
-    public async Task InitializeAsync()
-    {
-        var builder = new TestClusterBuilder(2);
-        builder.AddSiloBuilderConfigurator<Configurator>();
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.StopAllSilosAsync();
-        await _cluster.DisposeAsync();
-    }
-
-    private sealed class Configurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder silo) => silo.AddOrleansLua(configureGateway: o => o.Port = 0);
-    }
-
-    private T Service<T>(int silo) where T : notnull => ((InProcessSiloHandle)_cluster.Silos[silo]).SiloHost.Services.GetRequiredService<T>();
+    private T Service<T>(int silo) where T : notnull => ((InProcessSiloHandle)Cluster.Silos[silo]).SiloHost.Services.GetRequiredService<T>();
 
     [Fact]
     public async Task Counters_stay_exact_while_their_slots_migrate_back_and_forth_under_fast_path_batches()
@@ -75,11 +53,11 @@ public sealed class FastPathTests(ITestOutputHelper output) : IAsyncLifetime
         })).ToList();
 
         // migrate every slot to the other silo, again and again, with Orleans' placement hint
-        var silos = _cluster.Silos.Select(s => s.SiloAddress).ToArray();
+        var silos = Cluster.Silos.Select(s => s.SiloAddress).ToArray();
         int moves = 0;
         var mover = Task.Run(async () =>
         {
-            var grains = _cluster.Client;
+            var grains = Cluster.Client;
             for (int round = 0; round < 6 && !stop.IsCancellationRequested; round++)
             {
                 foreach (int slot in slots)

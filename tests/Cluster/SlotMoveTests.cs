@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansLua.Client.Gateway;
-using OrleansLua.Silo;
 using OrleansLua.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -17,29 +16,8 @@ namespace OrleansLua.Tests.Cluster;
 /// measure the process's heap or timing).
 /// </summary>
 [Collection(ProcessClusterCollection.Name)]
-public sealed class SlotMoveTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SlotMoveTests(ITestOutputHelper output) : TwoSiloClusterTest
 {
-    private TestCluster _cluster = null!;
-
-    public async Task InitializeAsync()
-    {
-        var builder = new TestClusterBuilder(2);
-        builder.AddSiloBuilderConfigurator<Configurator>();
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.StopAllSilosAsync();
-        await _cluster.DisposeAsync();
-    }
-
-    private sealed class Configurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder silo) => silo.AddOrleansLua(configureGateway: o => o.Port = 0);
-    }
-
     private static int Port(SiloHandle silo) => ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<RespServer>().Port;
 
     private static int OwnedSlots(int port)
@@ -53,7 +31,7 @@ public sealed class SlotMoveTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Scripts_transactions_WATCH_blocked_clients_and_TTLs_stay_correct_while_slots_move()
     {
-        var ports = _cluster.Silos.Select(Port).ToList();
+        var ports = Cluster.Silos.Select(Port).ToList();
         const int Groups = 200, Start = 1000;
         var tags = Enumerable.Range(0, Groups).Select(g => $"{{move{g}}}").ToArray();
         using (var setup = new RawRespClient(ports[0]))
@@ -122,15 +100,15 @@ public sealed class SlotMoveTests(ITestOutputHelper output) : IAsyncLifetime
         })).ToList();
 
         await Task.Delay(1500);
-        var third = await _cluster.StartAdditionalSiloAsync();
+        var third = await Cluster.StartAdditionalSiloAsync();
         ports.Add(Port(third));
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (OwnedSlots(ports[2]) != 5461 && DateTime.UtcNow < deadline) await Task.Delay(100);
         Assert.Equal(5461, OwnedSlots(ports[2]));
         await Task.Delay(1500);
-        var leaver = _cluster.Silos[1];
+        var leaver = Cluster.Silos[1];
         var leaveClock = System.Diagnostics.Stopwatch.StartNew();
-        await _cluster.StopSiloAsync(leaver);
+        await Cluster.StopSiloAsync(leaver);
         Measurements.Report(output, $"in-process graceful leave under load took {leaveClock.Elapsed.TotalSeconds:F1} s");
         ports.RemoveAt(1);
         await Task.Delay(1000);
