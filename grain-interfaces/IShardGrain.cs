@@ -37,10 +37,6 @@ public interface IShardGrain : IGrainWithIntegerKey
     /// <summary>Key and TTL counts for INFO keyspace.</summary>
     Task<SlotStats> Stats();
 
-    /// <summary>The slot's active expiry cycle starts (asked by the activation itself after a fast-path batch set a TTL).</summary>
-    [OneWay]
-    Task StartActiveExpiry();
-
     /// <summary>The silo that hosts this slot's activation now: a moving slot answers from its new owner once it arrived.</summary>
     Task<SiloAddress> Host();
 

@@ -15,6 +15,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddOrleansLuaProcessState();
         services.AddSingleton<ScriptHost>();
         services.AddSingleton<LiveKeyspaces>();
+        services.AddSingleton<ActiveExpiry>();
         services.AddOrleansLuaStorage(storage ?? new StorageOptions());
         return services;
     }

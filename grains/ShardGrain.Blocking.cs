@@ -25,7 +25,7 @@ public sealed partial class ShardGrain
         {
             _gate.Release();
         }
-        EnsureExpiryTimer();
+        EnsureActiveExpiry();
         if (reply is null || await _persistence.WaitDurableAsync(seq) is not { } error) return reply;
         return ErrorReply(request.Protocol, error);
     }

@@ -8,7 +8,7 @@ using OrleansLua.Protocol;
 namespace OrleansLua.Grains;
 
 /// <summary>Whole-slot reads (SCAN, INFO keyspace) and active expiry.</summary>
-public sealed partial class ShardGrain
+public sealed partial class ShardGrain : ActiveExpiry.ISlot
 {
     public async Task<ScanPage> Scan(ScanRequest request)
     {
@@ -64,33 +64,32 @@ public sealed partial class ShardGrain
         }
     }
 
-    /// <summary>Active expiry runs only while the slot has keys with a TTL.</summary>
-    private void EnsureExpiryTimer()
+    /// <summary>The silo's expiry cycle visits the slot while it has keys with a TTL; the caller has just released the gate.</summary>
+    private void EnsureActiveExpiry()
     {
-        if (_keys.VolatileCount > 0 && _expiryTimer is null)
-        {
-            var due = TimeSpan.FromMilliseconds(Random.Shared.Next(100, (int)ExpiryPeriod.TotalMilliseconds));
-            _expiryTimer = this.RegisterGrainTimer(ExpireKeys, due, ExpiryPeriod);
-        }
+        if (_keys.VolatileCount == 0 || Volatile.Read(ref _inExpiryCycle) || _closed) return;
+        Volatile.Write(ref _inExpiryCycle, true);
+        _expiry.Watch(this);
     }
 
-    private Task ExpireKeys(CancellationToken cancellation)
+    private bool _inExpiryCycle;
+
+    bool ActiveExpiry.ISlot.ExpireCycle()
     {
-        if (!_gate.Wait(0)) return Task.CompletedTask; // a script or a batch holds the slot: next time
+        if (_closed) return false;
+        if (!_gate.Wait(0)) return true; // a script or a batch holds the slot: next time
         try
         {
             _keys.ExpireSample(UnixTime.NowMilliseconds());
             _persistence.CloseBatch();
+            // decided under the gate: a batch that adds a TTL after this sees the flag down and watches again
+            if (_keys.VolatileCount > 0) return true;
+            Volatile.Write(ref _inExpiryCycle, false);
+            return false;
         }
         finally
         {
             _gate.Release();
         }
-        if (_keys.VolatileCount == 0)
-        {
-            _expiryTimer?.Dispose();
-            _expiryTimer = null;
-        }
-        return Task.CompletedTask;
     }
 }

@@ -54,12 +54,9 @@ public sealed partial class ShardGrain : ILocalShard
         {
             if (released) _gate.Release();
         }
-        // Grain timers are registered from the grain's own turn: ask for it there.
-        if (_keys.VolatileCount > 0 && _expiryTimer is null && Interlocked.Exchange(ref _expiryRequested, 1) == 0) _ = _self.StartActiveExpiry();
+        EnsureActiveExpiry();
         return true;
     }
-
-    private int _expiryRequested;
 
     /// <summary>A fast-path script on a pool thread; the caller took the gate, this releases it.</summary>
     private async Task<byte[]> RunScriptInPoolAsync(ShardBatch batch)
@@ -76,13 +73,6 @@ public sealed partial class ShardGrain : ILocalShard
         return await _persistence.Complete(batch, replies);
     }
 
-    public Task StartActiveExpiry()
-    {
-        Volatile.Write(ref _expiryRequested, 0);
-        EnsureExpiryTimer();
-        return Task.CompletedTask;
-    }
-
     /// <summary>A batch through Orleans: at once when the gate is free, else after waiting for it (or BUSY).</summary>
     public Task<byte[]> Execute(ShardBatch batch)
     {
@@ -97,7 +87,7 @@ public sealed partial class ShardGrain : ILocalShard
         {
             _gate.Release();
         }
-        EnsureExpiryTimer();
+        EnsureActiveExpiry();
         return _persistence.Complete(batch, replies);
     }
 
@@ -114,7 +104,7 @@ public sealed partial class ShardGrain : ILocalShard
         {
             _gate.Release();
         }
-        EnsureExpiryTimer();
+        EnsureActiveExpiry();
         return await _persistence.Complete(batch, replies);
     }
 
@@ -169,6 +159,7 @@ public sealed partial class ShardGrain : ILocalShard
     {
         _closed = true;
         _localShards.Unregister(_slot, this);
+        _expiry.Forget(this);
         await _gate.WaitAsync();
         _gate.Release();
     }

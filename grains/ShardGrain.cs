@@ -31,7 +31,6 @@ namespace OrleansLua.Grains;
 [GrainType(ShardGrainType.Name)]
 public sealed partial class ShardGrain : Grain, IShardGrain
 {
-    private static readonly TimeSpan ExpiryPeriod = TimeSpan.FromMilliseconds(1000);
 
     private readonly KeyspaceStore _keys = new();
     // Small at first (a typical batch's replies are a few bytes; it grows as needed): 16,384 slots each hold one.
@@ -48,13 +47,13 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     private readonly LiveKeyspaces _live;
     private readonly SlotActivity _activity;
     private readonly LocalShards _localShards;
-    private IGrainTimer? _expiryTimer;
+    private readonly ActiveExpiry _expiry;
     private int _slot;
-    private IShardGrain _self = null!;
 
     public ShardGrain(ILogger<ShardGrain> logger, ScriptHost scripts, SlotWriter storage, CommandStats stats, CommandMeter meter,
-        AccessControl acl, LiveKeyspaces live, SlotActivity activity, LocalShards localShards)
+        AccessControl acl, LiveKeyspaces live, SlotActivity activity, LocalShards localShards, ActiveExpiry expiry)
     {
+        _expiry = expiry;
         _activity = activity;
         _localShards = localShards;
         _logger = logger;
@@ -76,10 +75,9 @@ public sealed partial class ShardGrain : Grain, IShardGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _slot = (int)this.GetPrimaryKeyLong();
-        _self = this.AsReference<IShardGrain>();
         if (!await AdoptHandedOverAsync(cancellationToken)) await _persistence.LoadAsync(_slot, cancellationToken);
         _live.Activated(_slot, _keys);
-        EnsureExpiryTimer();
+        EnsureActiveExpiry();
         _localShards.Register(_slot, this);
     }
 

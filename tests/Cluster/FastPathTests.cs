@@ -104,10 +104,15 @@ public sealed class FastPathTests(ITestOutputHelper output) : TwoSiloClusterTest
         var keys = Enumerable.Range(0, 200).Select(i => $"ttl-fast:{i}").ToArray();
         foreach (var key in keys) Assert.Equal("+OK\r\n", c.Call("SET", key, "v", "PX", "300"));
         long Held() => Enumerable.Range(0, 2).Sum(i => Service<LiveKeyspaces>(i).KeyCount);
+        int Cycling() => Enumerable.Range(0, 2).Sum(i => Service<ActiveExpiry>(i).Count);
+        int slots = keys.Select(k => HashSlot.Of(System.Text.Encoding.UTF8.GetBytes(k))).Distinct().Count();
         Assert.True(Held() >= keys.Length, $"{Held()} keys held right after the SETs");
+        Assert.Equal(slots, Cycling());
         // nothing reads the keys: only the active expiry cycle (once a second per slot) removes them
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Held() > 0 && DateTime.UtcNow < deadline) await Task.Delay(200);
+        while ((Held() > 0 || Cycling() > 0) && DateTime.UtcNow < deadline) await Task.Delay(200);
         Assert.Equal(0, Held());
+        // and a slot without keys with a TTL leaves the cycle
+        Assert.Equal(0, Cycling());
     }
 }
