@@ -4,10 +4,11 @@ using System.Globalization;
 namespace OrleansLua.GrainInterfaces.Configuration;
 
 /// <summary>
-/// The CONFIG parameters OrleansLua honours at run time, with their current values. One instance per
+/// The CONFIG parameters OrleansLua accepts at run time, with their current values. One instance per
 /// process (shared by the co-hosted gateway and the grains); CONFIG SET changes it on every silo and
 /// gateway of the cluster. Values are kept as normalised text (what CONFIG GET prints); the hot-path
-/// numbers are cached as fields.
+/// numbers are cached as fields. A few are accepted, validated and reported for the tools and tests that
+/// set them but change nothing here (<see cref="WithoutEffect"/>; docs/operations.md says why).
 /// </summary>
 public sealed class ServerSettings
 {
@@ -25,10 +26,31 @@ public sealed class ServerSettings
     public const string RequirePass = "requirepass";
     public const string ProtectedMode = "protected-mode";
     public const string ClusterRedirects = "cluster-redirects";
+    public const string Save = "save";
+
+    /// <summary>
+    /// Accepted and reported, without effect: no RDB snapshots (storage follows --storage and appendfsync),
+    /// and the compact encodings keep Redis 7's default thresholds.
+    /// </summary>
+    public static readonly IReadOnlySet<string> WithoutEffect = new HashSet<string>
+    {
+        Save, "list-max-listpack-size", "list-compress-depth", "set-max-intset-entries", "zset-max-listpack-entries",
+        "zset-max-listpack-value", "hash-max-listpack-entries", "hash-max-listpack-value", "stream-node-max-bytes",
+        "stream-node-max-entries",
+    };
 
     private const long Mb = 1L << 20;
 
-    private static readonly Dictionary<string, string> Aliases = new() { [LuaTimeLimit] = BusyReplyThreshold };
+    private static readonly Dictionary<string, string> Aliases = new()
+    {
+        [LuaTimeLimit] = BusyReplyThreshold,
+        // Redis 7 renamed ziplist to listpack and kept the old names
+        ["list-max-ziplist-size"] = "list-max-listpack-size",
+        ["zset-max-ziplist-entries"] = "zset-max-listpack-entries",
+        ["zset-max-ziplist-value"] = "zset-max-listpack-value",
+        ["hash-max-ziplist-entries"] = "hash-max-listpack-entries",
+        ["hash-max-ziplist-value"] = "hash-max-listpack-value",
+    };
 
     private static readonly Dictionary<string, SettingDefinition> Definitions = new SettingDefinition[]
     {
@@ -49,6 +71,17 @@ public sealed class ServerSettings
         new(ProtectedMode, SettingKind.YesNo, "yes"),
         // OrleansLua's own: answer a request for another node's slot with -MOVED (Redis Cluster) instead of forwarding it
         new(ClusterRedirects, SettingKind.YesNo, "no"),
+        // without effect (WithoutEffect); Redis 7.0's defaults and bounds
+        new(Save, SettingKind.SavePoints, ""),
+        new("list-max-listpack-size", SettingKind.Integer, "-2", Min: int.MinValue, Max: int.MaxValue),
+        new("list-compress-depth", SettingKind.Integer, "0", Max: int.MaxValue),
+        new("set-max-intset-entries", SettingKind.Integer, "512"),
+        new("zset-max-listpack-entries", SettingKind.Integer, "128"),
+        new("zset-max-listpack-value", SettingKind.Memory, "64"),
+        new("hash-max-listpack-entries", SettingKind.Integer, "128"),
+        new("hash-max-listpack-value", SettingKind.Memory, "64"),
+        new("stream-node-max-bytes", SettingKind.Memory, "4096"),
+        new("stream-node-max-entries", SettingKind.Integer, "100"),
     }.ToDictionary(d => d.Name);
 
     private readonly ConcurrentDictionary<string, string> _values = new();

@@ -15,6 +15,8 @@ public enum SettingKind
     Text,
     /// <summary>client-output-buffer-limit: "class hard soft seconds" groups.</summary>
     OutputBufferLimit,
+    /// <summary>save: "" or "seconds changes" pairs (seconds ≥ 1, changes ≥ 0).</summary>
+    SavePoints,
 }
 
 /// <summary>One CONFIG parameter OrleansLua honours: its default, how it parses, its bounds.</summary>
@@ -46,6 +48,14 @@ public sealed record SettingDefinition(string Name, SettingKind Kind, string Def
                 var limits = OutputBufferLimits.Parse(current);
                 if (!limits.TryUpdate(text, out var error)) return Failed(error!);
                 normalized = limits.ToString();
+                return null;
+            case SettingKind.SavePoints:
+                var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (words.Length % 2 != 0) return Failed("Invalid save parameters");
+                for (int i = 0; i < words.Length; i++)
+                    if (!long.TryParse(words[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long point) || point < (i % 2 == 0 ? 1 : 0))
+                        return Failed("Invalid save parameters");
+                normalized = string.Join(' ', words.Select(w => long.Parse(w, CultureInfo.InvariantCulture)));
                 return null;
             default:
                 return null;

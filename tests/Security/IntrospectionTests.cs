@@ -108,10 +108,38 @@ public class IntrospectionTests(SecureClusterFixture fixture)
     [InlineData("slowlog-log-slower-than", "-5", "argument must be between -1 and 9223372036854775807 inclusive")]
     [InlineData("client-query-buffer-limit", "1", "argument must be between 1048576 and 9223372036854775807 inclusive")]
     [InlineData("busy-reply-threshold", "1.5", "argument couldn't be parsed into an integer")]
+    [InlineData("save", "100", "Invalid save parameters")]
+    [InlineData("save", "0 10", "Invalid save parameters")]
+    [InlineData("save", "100 -1", "Invalid save parameters")]
+    [InlineData("set-max-intset-entries", "-1", "argument must be between 0 and 9223372036854775807 inclusive")]
+    [InlineData("list-compress-depth", "-1", "argument must be between 0 and 2147483647 inclusive")]
+    [InlineData("stream-node-max-bytes", "1x", "argument must be a memory value")]
     public void Config_set_refuses_bad_values_with_redis_wording(string name, string value, string reason)
     {
         using var c = fixture.Admin();
         Assert.Equal($"-ERR CONFIG SET failed (possibly related to argument '{name}') - {reason}\r\n", c.Call("CONFIG", "SET", name, value));
+    }
+
+    [Fact]
+    public void Parameters_without_effect_here_are_set_and_reported_as_in_redis_old_names_included()
+    {
+        using var a = fixture.Admin(0);
+        using var b = fixture.Admin(1);
+        try
+        {
+            Assert.Equal("+OK\r\n", a.Call("CONFIG", "SET", "save", "100  10 60 5", "list-max-ziplist-size", "-1", "zset-max-ziplist-value", "1k"));
+            Assert.Equal("*2\r\n$4\r\nsave\r\n$11\r\n100 10 60 5\r\n", b.Call("CONFIG", "GET", "save"));
+            Assert.Equal("*4\r\n$22\r\nlist-max-listpack-size\r\n$2\r\n-1\r\n$21\r\nlist-max-ziplist-size\r\n$2\r\n-1\r\n",
+                b.Call("CONFIG", "GET", "list-max-*-size"));
+            Assert.Equal("*2\r\n$23\r\nzset-max-listpack-value\r\n$4\r\n1000\r\n", b.Call("CONFIG", "GET", "zset-max-listpack-value"));
+            Assert.Equal("*2\r\n$22\r\nset-max-intset-entries\r\n$3\r\n512\r\n", b.Call("CONFIG", "GET", "set-max-intset-entries"));
+            Assert.Equal("-ERR syntax error\r\n", b.Call("CONFIG", "SET", "save", "", "list-compress-depth"));
+        }
+        finally
+        {
+            Assert.Equal("+OK\r\n", a.Call("CONFIG", "SET", "save", "", "list-max-listpack-size", "-2", "zset-max-listpack-value", "64"));
+        }
+        Assert.Equal("*2\r\n$4\r\nsave\r\n$0\r\n\r\n", b.Call("CONFIG", "GET", "save"));
     }
 
     [Fact]

@@ -32,7 +32,6 @@ public static class ServerConfig
         ("port", options.Port.ToString()),
         ("bind", options.Bind),
         ("databases", "1"),
-        ("save", ""),
         ("appendonly", options.AppendOnly ? "yes" : "no"),
         ("appendfsync", options.AppendFsync),
         ("maxmemory", "0"),
@@ -59,7 +58,7 @@ public static class ServerConfig
         var cluster = gateway.Cluster;
         if (args.Length % 2 != 0)
         {
-            w.WriteError($"ERR Unknown option or number of arguments for CONFIG SET - '{Encoding.UTF8.GetString(args[2])}'");
+            w.WriteError("ERR syntax error"); // a name without its value, as Redis 7 answers
             return;
         }
         // Validate everything first, as Redis does: one bad pair changes nothing.
