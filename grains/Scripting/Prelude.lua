@@ -100,14 +100,29 @@ coroutine51.wrap = function(f)
   end
 end
 
+-- Redis's patched Lua raises this from rawset and setmetatable on a readonly table, without a position.
 local function rawset_checked(t, k, v)
   if readonly_tables[t] then real_error('Attempt to modify a readonly table', 0) end
   return rawset(t, k, v)
 end
+local function setmetatable_checked(t, mt)
+  if readonly_tables[t] then real_error('Attempt to modify a readonly table', 0) end
+  return setmetatable(t, mt)
+end
 
+local function nonexistent_global(_, name)
+  real_error("Script attempted to access nonexistent global variable '" .. real_tostring(name) .. "'", 2)
+end
+
+-- getmetatable(_G) is, as in Redis, a readonly table whose __index raises for unknown globals
+-- (the real one would hand out the writable globals); Redis's other readonly tables have none.
 local globals = {}
-local env = setmetatable({}, { __index = globals, __newindex = readonly_error, __metatable = false })
+local env = setmetatable({}, { __index = globals, __newindex = readonly_error, __metatable = readonly({ __index = nonexistent_global }) })
 readonly_tables[env] = true
+local function getmetatable_checked(t)
+  if readonly_tables[t] and t ~= env then return nil end
+  return getmetatable(t)
+end
 
 local function loadstring51(code, name)
   if type(code) ~= 'string' then real_error("bad argument #1 to 'loadstring' (string expected, got " .. type(code) .. ')', 2) end
@@ -252,7 +267,6 @@ redis.debug = function() end
 
 local allowed = {
   'assert', 'ipairs', 'next', 'pairs', 'rawequal', 'rawget', 'rawlen', 'select', 'tonumber', 'type',
-  'getmetatable', 'setmetatable',
 }
 for _, name in ipairs(allowed) do globals[name] = _G[name] end
 globals.xpcall = xpcall51
@@ -260,6 +274,8 @@ globals.error = error51
 globals.tostring = tostring51
 globals.pcall = pcall51
 globals.rawset = rawset_checked
+globals.setmetatable = setmetatable_checked
+globals.getmetatable = getmetatable_checked
 globals.unpack = table.unpack
 globals.loadstring = loadstring51
 globals.load = load51
@@ -288,11 +304,7 @@ local string_mt = getmetatable('')
 string_mt.__index = globals.string
 string_mt.__metatable = readonly(string_mt)
 
-setmetatable(globals, {
-  __index = function(_, name)
-    real_error("Script attempted to access nonexistent global variable '" .. real_tostring(name) .. "'", 2)
-  end,
-})
+setmetatable(globals, { __index = nonexistent_global })
 
 -- what C# calls ---------------------------------------------------------------------------
 
