@@ -4,9 +4,10 @@
 -- captured here and removed. Returns the handles C# keeps: compile, run, globals, scripts.
 
 local core_call, core_sha1hex, core_log, core_check, core_setresp = __ol_call, __ol_sha1hex, __ol_log, __ol_check, __ol_setresp
+local core_acl_check = __ol_acl_check
 local natives, library_sources, library_support = __ol_natives, __ol_libraries, __ol_library_support
-__ol_call, __ol_sha1hex, __ol_log, __ol_check, __ol_setresp, __ol_natives, __ol_libraries, __ol_library_support =
-  nil, nil, nil, nil, nil, nil, nil, nil
+__ol_call, __ol_sha1hex, __ol_log, __ol_check, __ol_setresp, __ol_acl_check, __ol_natives, __ol_libraries, __ol_library_support =
+  nil, nil, nil, nil, nil, nil, nil, nil, nil
 
 local real_error, real_pcall, real_tostring, real_load = error, pcall, tostring, load
 local getinfo, sformat, mtype, floor, tointeger = debug.getinfo, string.format, math.type, math.floor, math.tointeger
@@ -257,6 +258,11 @@ end
 redis.setresp = function(v)
   if v ~= 2 and v ~= 3 then real_error({ err = 'ERR RESP version must be 2 or 3.' }, 0) end
   core_setresp(v)
+end
+redis.acl_check_cmd = function(...)
+  local allowed, failed = core_acl_check(...)
+  if failed then real_error(allowed, 0) end
+  return allowed
 end
 redis.set_repl = function() end
 redis.replicate_commands = function() return true end
