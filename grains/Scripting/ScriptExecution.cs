@@ -82,13 +82,13 @@ internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, 
         var args = Arguments(L, out var argumentError);
         if (args is null) return ScriptCallbacks.Fail(L, argumentError!);
 
+        // Redis looks the command up first (an unknown subcommand is an unknown command), then checks arity.
         var spec = CommandTable.Resolve(args, out var error);
         if (spec is null)
         {
             var found = CommandTable.Find(args[0]);
-            return ScriptCallbacks.Fail(L, found is null
+            return ScriptCallbacks.Fail(L, found is null || found.Subcommands.Count > 0 && args.Length > 1 && CommandTable.FindSubcommand(found, args[1]) is null
                 ? "ERR Unknown Redis command called from script"
-                : found.Subcommands.Count > 0 && found.ArityOk(args.Length) ? error!
                 : "ERR Wrong number of args calling Redis command from script");
         }
         if (spec.Has(CommandFlags.NoScript))

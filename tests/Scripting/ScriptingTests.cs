@@ -224,6 +224,26 @@ public class ScriptingTests(ClusterFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData("redis.call('cluster', 'reset', 'hard')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('blpop', KEYS[1], 0)", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('multi')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('subscribe', 'c')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('auth', 'x')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('eval', 'return 1', 0)", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('script', 'load', 'return 1')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('client', 'list')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('acl', 'whoami')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('config', 'set', 'maxmemory', '1')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('config', 'nosuch')", "ERR Unknown Redis command called from script")]
+    [InlineData("redis.call('cluster')", "ERR Wrong number of args calling Redis command from script")]
+    [InlineData("redis.call('blpop', KEYS[1])", "ERR Wrong number of args calling Redis command from script")]
+    public void Commands_redis_refuses_from_scripts_answer_its_text(string script, string expected)
+    {
+        var key = Tag() + "k";
+        Assert.Equal($"-{expected} script: {Sha(script)}, on @user_script:1.\r\n", Eval(script, "1", key));
+    }
+
     [Fact]
     public void Pcall_of_redis_call_errors_returns_the_message()
     {
