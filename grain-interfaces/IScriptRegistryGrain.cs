@@ -16,6 +16,9 @@ public interface IScriptRegistryGrain : IGrainWithIntegerKey
 
     Task<bool[]> Exists(string[] shas);
 
+    /// <summary>How many scripts the cluster knows (INFO's number_of_cached_scripts).</summary>
+    Task<int> Count();
+
     /// <summary>Forgets every script (SCRIPT FLUSH); the caller bumps the script epoch the silos follow.</summary>
     Task Flush();
 

@@ -46,6 +46,8 @@ internal sealed unsafe class LuaEngine : IDisposable
         SetGlobal(L, "__ol_check\0"u8);
         lua_pushcclosure(L, &ScriptCallbacks.SetResp, 0);
         SetGlobal(L, "__ol_setresp\0"u8);
+        lua_pushcclosure(L, &ScriptCallbacks.AclCheck, 0);
+        SetGlobal(L, "__ol_acl_check\0"u8);
         NewTable(L);
         lua_pushlightuserdata(L, IntPtr.Zero);
         SetField(L, -2, "null\0"u8);

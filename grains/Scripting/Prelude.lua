@@ -4,9 +4,10 @@
 -- captured here and removed. Returns the handles C# keeps: compile, run, globals, scripts.
 
 local core_call, core_sha1hex, core_log, core_check, core_setresp = __ol_call, __ol_sha1hex, __ol_log, __ol_check, __ol_setresp
+local core_acl_check = __ol_acl_check
 local natives, library_sources, library_support = __ol_natives, __ol_libraries, __ol_library_support
-__ol_call, __ol_sha1hex, __ol_log, __ol_check, __ol_setresp, __ol_natives, __ol_libraries, __ol_library_support =
-  nil, nil, nil, nil, nil, nil, nil, nil
+__ol_call, __ol_sha1hex, __ol_log, __ol_check, __ol_setresp, __ol_acl_check, __ol_natives, __ol_libraries, __ol_library_support =
+  nil, nil, nil, nil, nil, nil, nil, nil, nil
 
 local real_error, real_pcall, real_tostring, real_load = error, pcall, tostring, load
 local getinfo, sformat, mtype, floor, tointeger = debug.getinfo, string.format, math.type, math.floor, math.tointeger
@@ -100,14 +101,29 @@ coroutine51.wrap = function(f)
   end
 end
 
+-- Redis's patched Lua raises this from rawset and setmetatable on a readonly table, without a position.
 local function rawset_checked(t, k, v)
   if readonly_tables[t] then real_error('Attempt to modify a readonly table', 0) end
   return rawset(t, k, v)
 end
+local function setmetatable_checked(t, mt)
+  if readonly_tables[t] then real_error('Attempt to modify a readonly table', 0) end
+  return setmetatable(t, mt)
+end
 
+local function nonexistent_global(_, name)
+  real_error("Script attempted to access nonexistent global variable '" .. real_tostring(name) .. "'", 2)
+end
+
+-- getmetatable(_G) is, as in Redis, a readonly table whose __index raises for unknown globals
+-- (the real one would hand out the writable globals); Redis's other readonly tables have none.
 local globals = {}
-local env = setmetatable({}, { __index = globals, __newindex = readonly_error, __metatable = false })
+local env = setmetatable({}, { __index = globals, __newindex = readonly_error, __metatable = readonly({ __index = nonexistent_global }) })
 readonly_tables[env] = true
+local function getmetatable_checked(t)
+  if readonly_tables[t] and t ~= env then return nil end
+  return getmetatable(t)
+end
 
 local function loadstring51(code, name)
   if type(code) ~= 'string' then real_error("bad argument #1 to 'loadstring' (string expected, got " .. type(code) .. ')', 2) end
@@ -243,6 +259,11 @@ redis.setresp = function(v)
   if v ~= 2 and v ~= 3 then real_error({ err = 'ERR RESP version must be 2 or 3.' }, 0) end
   core_setresp(v)
 end
+redis.acl_check_cmd = function(...)
+  local allowed, failed = core_acl_check(...)
+  if failed then real_error(allowed, 0) end
+  return allowed
+end
 redis.set_repl = function() end
 redis.replicate_commands = function() return true end
 redis.breakpoint = function() return false end
@@ -252,7 +273,6 @@ redis.debug = function() end
 
 local allowed = {
   'assert', 'ipairs', 'next', 'pairs', 'rawequal', 'rawget', 'rawlen', 'select', 'tonumber', 'type',
-  'getmetatable', 'setmetatable',
 }
 for _, name in ipairs(allowed) do globals[name] = _G[name] end
 globals.xpcall = xpcall51
@@ -260,6 +280,8 @@ globals.error = error51
 globals.tostring = tostring51
 globals.pcall = pcall51
 globals.rawset = rawset_checked
+globals.setmetatable = setmetatable_checked
+globals.getmetatable = getmetatable_checked
 globals.unpack = table.unpack
 globals.loadstring = loadstring51
 globals.load = load51
@@ -288,11 +310,7 @@ local string_mt = getmetatable('')
 string_mt.__index = globals.string
 string_mt.__metatable = readonly(string_mt)
 
-setmetatable(globals, {
-  __index = function(_, name)
-    real_error("Script attempted to access nonexistent global variable '" .. real_tostring(name) .. "'", 2)
-  end,
-})
+setmetatable(globals, { __index = nonexistent_global })
 
 -- what C# calls ---------------------------------------------------------------------------
 

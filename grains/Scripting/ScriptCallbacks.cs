@@ -36,6 +36,29 @@ internal static unsafe class ScriptCallbacks
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int AclCheck(IntPtr L)
+    {
+        try
+        {
+            var execution = ScriptExecution.Current;
+            if (execution is null) return Fail(L, "ERR redis.acl_check_cmd can only be called inside a script invocation");
+            execution.Engine.SuspendMemoryCap(true);
+            try
+            {
+                return execution.AclCheck(L);
+            }
+            finally
+            {
+                execution.Engine.SuspendMemoryCap(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            return Fail(L, "ERR " + ex.Message);
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static int Sha1Hex(IntPtr L)
     {
         try

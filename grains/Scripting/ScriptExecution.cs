@@ -79,24 +79,16 @@ internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, 
     /// <summary>redis.call / redis.pcall: runs one command on the script's slot.</summary>
     public int Call(IntPtr L)
     {
-        int argc = lua_gettop(L);
-        if (argc == 0) return ScriptCallbacks.Fail(L, "ERR Please specify at least one argument for this redis lib call");
-        var args = new byte[argc][];
-        for (int i = 0; i < argc; i++)
-        {
-            int type = lua_type(L, i + 1);
-            if (type == TString) args[i] = ToBytes(L, i + 1).ToArray();
-            else if (type == TNumber) args[i] = NumberArgument(L, i + 1);
-            else return ScriptCallbacks.Fail(L, "ERR Lua redis lib command arguments must be strings or integers");
-        }
+        var args = Arguments(L, out var argumentError);
+        if (args is null) return ScriptCallbacks.Fail(L, argumentError!);
 
+        // Redis looks the command up first (an unknown subcommand is an unknown command), then checks arity.
         var spec = CommandTable.Resolve(args, out var error);
         if (spec is null)
         {
             var found = CommandTable.Find(args[0]);
-            return ScriptCallbacks.Fail(L, found is null
+            return ScriptCallbacks.Fail(L, found is null || found.Subcommands.Count > 0 && args.Length > 1 && CommandTable.FindSubcommand(found, args[1]) is null
                 ? "ERR Unknown Redis command called from script"
-                : found.Subcommands.Count > 0 && found.ArityOk(args.Length) ? error!
                 : "ERR Wrong number of args calling Redis command from script");
         }
         if (spec.Has(CommandFlags.NoScript))
@@ -146,6 +138,47 @@ internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, 
         if (!reply.IsError) return 1;
         lua_pushboolean(L, 1);
         return 2;
+    }
+
+    /// <summary>
+    /// redis.acl_check_cmd: whether the script's user may run the command with these arguments (its
+    /// permission, keys and channels, as ACL checks them; arity is not checked, as in Redis).
+    /// </summary>
+    public int AclCheck(IntPtr L)
+    {
+        var args = Arguments(L, out var argumentError);
+        if (args is null) return ScriptCallbacks.Fail(L, argumentError!);
+        var spec = CommandTable.Find(args[0]);
+        if (spec is not null && spec.Subcommands.Count > 0 && args.Length > 1) spec = CommandTable.FindSubcommand(spec, args[1]);
+        if (spec is null) return ScriptCallbacks.Fail(L, "ERR Invalid command passed to redis.acl_check_cmd()");
+        bool allowed = context.User is not { } user || user.Check(spec, args, _keyIndexes) == AclDenial.None;
+        lua_pushboolean(L, allowed ? 1 : 0);
+        return 1;
+    }
+
+    /// <summary>The Lua arguments of a redis lib call as command arguments, or null and Redis's error.</summary>
+    private static byte[][]? Arguments(IntPtr L, out string? error)
+    {
+        error = null;
+        int argc = lua_gettop(L);
+        if (argc == 0)
+        {
+            error = "ERR Please specify at least one argument for this redis lib call";
+            return null;
+        }
+        var args = new byte[argc][];
+        for (int i = 0; i < argc; i++)
+        {
+            int type = lua_type(L, i + 1);
+            if (type == TString) args[i] = ToBytes(L, i + 1).ToArray();
+            else if (type == TNumber) args[i] = NumberArgument(L, i + 1);
+            else
+            {
+                error = "ERR Lua redis lib command arguments must be strings or integers";
+                return null;
+            }
+        }
+        return args;
     }
 
     /// <summary>Numbers become command arguments as Redis prints them: integers plainly, floats with %.17g.</summary>

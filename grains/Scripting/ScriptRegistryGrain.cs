@@ -107,6 +107,8 @@ public sealed class ScriptRegistryGrain(ScriptHost host, SlotWriter storage, ILo
     public Task<bool[]> Exists(string[] shas) =>
         Task.FromResult(shas.Select(s => s.ToLowerInvariant()).Select(s => _loaded.ContainsKey(s) || _evaluated.ContainsKey(s)).ToArray());
 
+    public Task<int> Count() => Task.FromResult(_loaded.Count + _evaluated.Count);
+
     /// <summary>SCRIPT FLUSH: every script is forgotten here and in storage; the caller then bumps the cluster's script epoch.</summary>
     public async Task Flush()
     {

@@ -198,18 +198,50 @@ public class ScriptingTests(ClusterFixture fixture)
     [InlineData("return print", "ERR user_script:1: Script attempted to access nonexistent global variable 'print'")]
     [InlineData("local f = load('return 1'); return f()", "ERR user_script:1: bad argument #1 to 'load' (function expected, got string)")]
     [InlineData("return loadstring(string.dump(function() end))", "$-1")]
-    [InlineData("setmetatable(_G, nil)", "ERR user_script:1: cannot change a protected metatable")]
+    [InlineData("setmetatable(_G, nil)", "ERR Attempt to modify a readonly table")]
+    [InlineData("setmetatable(_G, {})", "ERR Attempt to modify a readonly table")]
+    [InlineData("setmetatable(redis, {})", "ERR Attempt to modify a readonly table")]
+    [InlineData("local g = getmetatable(_G)\ng.__index = {}", "ERR user_script:2: Attempt to modify a readonly table")]
+    [InlineData("rawset(getmetatable(_G), '__index', {})", "ERR Attempt to modify a readonly table")]
+    [InlineData("return getmetatable(_G).__index(_G, 'y')", "ERR user_script:1: Script attempted to access nonexistent global variable 'y'")]
+    [InlineData("return getmetatable(redis)", "$-1")]
+    [InlineData("return getmetatable(setmetatable({}, {a = 1})).a", ":1")]
+    [InlineData("redis = function() return 1 end", "ERR user_script:1: Attempt to modify a readonly table")]
+    [InlineData("_G = {}", "ERR user_script:1: Attempt to modify a readonly table")]
+    [InlineData("cjson.encode = function() return 1 end", "ERR user_script:1: Attempt to modify a readonly table")]
+    [InlineData("cmsgpack.pack = function() return 1 end", "ERR user_script:1: Attempt to modify a readonly table")]
+    [InlineData("bit.lshift = function() return 1 end", "ERR user_script:1: Attempt to modify a readonly table")]
     [InlineData("local a = 1\nlocal b = 2\nerror('boom')", "ERR user_script:3: boom")]
     [InlineData("local function f()\n  error('deep')\nend\nf()", "ERR user_script:2: deep")]
     public void Script_errors_use_redis_wording(string script, string expected)
     {
         var reply = Eval(script, "0");
-        if (expected.StartsWith('$')) Assert.Equal(expected + "\r\n", reply);
+        if (expected[0] is '$' or ':') Assert.Equal(expected + "\r\n", reply);
         else
         {
             int line = expected.Contains("user_script:") ? int.Parse(expected.Split("user_script:")[1].Split(':')[0]) : 1;
             Assert.Equal($"-{expected} script: {Sha(script)}, on @user_script:{line}.\r\n", reply);
         }
+    }
+
+    [Theory]
+    [InlineData("redis.call('cluster', 'reset', 'hard')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('blpop', KEYS[1], 0)", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('multi')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('subscribe', 'c')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('auth', 'x')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('eval', 'return 1', 0)", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('script', 'load', 'return 1')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('client', 'list')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('acl', 'whoami')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('config', 'set', 'maxmemory', '1')", "ERR This Redis command is not allowed from script")]
+    [InlineData("redis.call('config', 'nosuch')", "ERR Unknown Redis command called from script")]
+    [InlineData("redis.call('cluster')", "ERR Wrong number of args calling Redis command from script")]
+    [InlineData("redis.call('blpop', KEYS[1])", "ERR Wrong number of args calling Redis command from script")]
+    public void Commands_redis_refuses_from_scripts_answer_its_text(string script, string expected)
+    {
+        var key = Tag() + "k";
+        Assert.Equal($"-{expected} script: {Sha(script)}, on @user_script:1.\r\n", Eval(script, "1", key));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class ServerInfo(GatewayContext gateway, IGrainFactory grains)
             {
                 "server" => Server(),
                 "clients" => Clients(reports),
-                "memory" => Memory(reports),
+                "memory" => Memory(reports, await CachedScriptsAsync()),
                 "persistence" => "loading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\nrdb_bgsave_in_progress:0\r\n"
                     + $"aof_enabled:{(gateway.Options.AppendOnly ? 1 : 0)}\r\naof_rewrite_in_progress:0\r\n",
                 "stats" => Stats(reports),
@@ -86,6 +86,18 @@ public sealed class ServerInfo(GatewayContext gateway, IGrainFactory grains)
                $"uptime_in_seconds:{uptime}\r\nuptime_in_days:{uptime / 86400}\r\nhz:10\r\nexecutable:{Environment.ProcessPath}\r\n";
     }
 
+    private async Task<int?> CachedScriptsAsync()
+    {
+        try
+        {
+            return await gateway.Scripts.Count();
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
     private static readonly string RunId = Guid.NewGuid().ToString("N") + "00000000";
 
     private static string Clients(List<NodeReport> reports) =>
@@ -93,11 +105,14 @@ public sealed class ServerInfo(GatewayContext gateway, IGrainFactory grains)
         $"maxclients:{reports[0].MaxClients}\r\nblocked_clients:{reports.Sum(r => r.BlockedClients)}\r\n" +
         $"pubsub_clients:{reports.Sum(r => r.PubSubClients)}\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n";
 
-    private static string Memory(List<NodeReport> reports)
+    /// <summary>number_of_cached_scripts is the cluster registry's count; left out while the registry is unreachable.</summary>
+    private static string Memory(List<NodeReport> reports, int? cachedScripts)
     {
         long used = reports.Sum(r => r.UsedMemory), rss = reports.Sum(r => r.ResidentMemory);
         return $"used_memory:{used}\r\nused_memory_human:{Human(used)}\r\nused_memory_rss:{rss}\r\n" +
-               $"used_memory_rss_human:{Human(rss)}\r\nmaxmemory:0\r\nmaxmemory_human:0B\r\n" +
+               $"used_memory_rss_human:{Human(rss)}\r\n" +
+               (cachedScripts is { } scripts ? $"number_of_cached_scripts:{scripts}\r\n" : "") +
+               "maxmemory:0\r\nmaxmemory_human:0B\r\n" +
                "maxmemory_policy:noeviction\r\nmem_allocator:dotnet\r\n";
     }
 
