@@ -53,6 +53,7 @@ public static partial class CommandTable
         Cmd("memory", -2, "", NoKeys, Connection, "server", "4.0.0", "A container for memory diagnostics commands.", subcommands:
         [
             Cmd("memory|purge", 2, "", NoKeys, Connection, "server", "4.0.0", "Asks the allocator to release memory."),
+            Cmd("memory|usage", -3, "readonly", Keys(2, 2, 1), Slot, "server", "4.0.0", "Estimates the memory usage of a key."),
         ]),
         Cmd("time", 1, "loading stale fast", NoKeys, Connection, "server", "2.6.0", "Returns the server time.", inMulti: MultiBehavior.Queued),
         Cmd("command", -1, "loading stale @connection", NoKeys, Connection, "server", "2.8.13", "Returns detailed information about all commands.", subcommands:

@@ -23,6 +23,25 @@ public class KeyCommandTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public void Memory_usage_grows_with_the_value_and_checks_samples_as_redis_does()
+    {
+        string small = K("m1"), large = K("m2"), hash = K("m3");
+        Assert.Equal("$-1\r\n", _c.Call("MEMORY", "USAGE", small));
+        _c.Call("SET", small, "x");
+        _c.Call("SET", large, new string('x', 100));
+        long Usage(string key, params string[] options) => long.Parse(_c.Call(["MEMORY", "USAGE", key, .. options]).Trim(':', '\r', '\n'));
+        Assert.True(Usage(small) > small.Length + 1, $"{Usage(small)} bytes for a 1-byte value");
+        Assert.Equal(99, Usage(large) - Usage(small)); // same key length, 99 more value bytes
+        Assert.Equal(Usage(small), Usage(small, "SAMPLES", "0"));
+        _c.Call("HSET", hash, "a", "1", "b", "2");
+        Assert.True(Usage(hash) > Usage(small));
+        Assert.Equal("-ERR syntax error\r\n", _c.Call("MEMORY", "USAGE", small, "SAMPLES"));
+        Assert.Equal("-ERR syntax error\r\n", _c.Call("MEMORY", "USAGE", small, "SAMPLES", "-1"));
+        Assert.Equal("-ERR syntax error\r\n", _c.Call("MEMORY", "USAGE", small, "FOO", "1"));
+        Assert.Equal("-ERR value is not an integer or out of range\r\n", _c.Call("MEMORY", "USAGE", small, "SAMPLES", "x"));
+    }
+
+    [Fact]
     public void Expire_family_with_conditions()
     {
         var k = K("e");
