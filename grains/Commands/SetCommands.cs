@@ -133,7 +133,7 @@ public static class SetCommands
             c.Reply.WriteInteger(0);
             return;
         }
-        if (!c.TryRead<RedisSet>(destination, out _)) return;
+        if (!c.TryRead<RedisSet>(destination, out var existing)) return;
         if (ByteArrayComparer.Instance.Equals(source, destination))
         {
             c.Reply.WriteInteger(from.Contains(member) ? 1 : 0);
@@ -147,8 +147,12 @@ public static class SetCommands
         c.TryWrite(source, create: false, out from);
         from!.Remove(member);
         c.Written(source, from);
-        c.TryWrite<RedisSet>(destination, create: true, out var to);
-        to!.Add(member);
+        // a destination that already has the member does not change (WATCH and blocked clients are not told)
+        if (existing is null || !existing.Contains(member))
+        {
+            c.TryWrite<RedisSet>(destination, create: true, out var to);
+            to!.Add(member);
+        }
         c.Reply.WriteInteger(1);
     }
 

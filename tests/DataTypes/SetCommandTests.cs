@@ -162,6 +162,23 @@ public class SetCommandTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public void Smove_into_a_set_that_has_the_member_leaves_a_watch_on_it_intact()
+    {
+        var t = Tag();
+        string src = t + "src", dst = t + "dst";
+        Assert.Equal(":2\r\n", _c.Call("SADD", src, "a", "b"));
+        Assert.Equal(":1\r\n", _c.Call("SADD", dst, "a"));
+        Assert.Equal("+OK\r\n", _c.Call("WATCH", dst));
+        Assert.Equal("+OK\r\n", _c.Call("MULTI"));
+        Assert.Equal("+QUEUED\r\n", _c.Call("SADD", dst, "c"));
+        using (var other = new RawRespClient(fixture.Port))
+            Assert.Equal(":1\r\n", other.Call("SMOVE", src, dst, "a")); // dst already has a: unchanged
+        Assert.Equal("*1\r\n:1\r\n", _c.Call("EXEC"));
+        Assert.Equal(":2\r\n", _c.Call("SCARD", dst));
+        Assert.Equal("*1\r\n$1\r\nb\r\n", _c.Call("SMEMBERS", src));
+    }
+
+    [Fact]
     public void Smove()
     {
         var t = Tag();
