@@ -79,6 +79,13 @@ public sealed class ShardBatch
     public static ShardBatch Single(CommandSpec spec, byte[][] args, byte protocol) =>
         new() { Commands = [args], Specs = [(ushort)spec.Id], Table = CommandTable.Version, Protocol = protocol };
 
+    /// <summary>Command <paramref name="index"/> alone, for the same client.</summary>
+    public ShardBatch OneOf(int index) => new()
+    {
+        Commands = [Commands[index]], Specs = Specs is { } specs ? [specs[index]] : null, Table = Table, Protocol = Protocol,
+        User = User, ClientAddress = ClientAddress, ClientName = ClientName, Client = Client,
+    };
+
     /// <summary>The spec of command <paramref name="index"/>: as the gateway resolved it, or resolved here (with Redis's error).</summary>
     public CommandSpec? Spec(int index, out string? error)
     {

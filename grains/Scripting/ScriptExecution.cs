@@ -17,9 +17,10 @@ namespace OrleansLua.Grains.Scripting;
 /// state runs on one thread from start to end of a script.
 /// </summary>
 internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, int slot, ScriptInfo script, bool readOnly,
-    ServerSettings settings, ILogger logger)
+    bool keyless, ServerSettings settings, ILogger logger)
 {
     public const string KilledError = "ERR Script killed by user with SCRIPT KILL...";
+    private const string RelocatingError = "ERR Script moves to the slot of the first key it touched";
 
     [ThreadStatic] private static ScriptExecution? _current;
 
@@ -42,6 +43,13 @@ internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, 
     public TimeSpan Elapsed => System.Diagnostics.Stopwatch.GetElapsedTime(_started);
     public bool Killed => _killed;
 
+    /// <summary>
+    /// A keyless script outside any slot touched a key: the slot it must run in instead (-1: none). It is stopped
+    /// and run again from the start in that slot's grain — nothing it did here was observable, since outside a
+    /// slot only PING, ECHO and TIME run (redis.log lines may repeat).
+    /// </summary>
+    public int RelocateTo { get; private set; } = -1;
+
     /// <summary>SCRIPT KILL, from any thread: the hook stops the script at its next check.</summary>
     public void Kill() => _killed = true;
 
@@ -56,6 +64,7 @@ internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, 
     public string? StopReason()
     {
         if (_killed) return KilledError;
+        if (RelocateTo >= 0) return RelocatingError;
         var elapsed = Elapsed.TotalMilliseconds;
         if (_hardTimeLimitMs > 0 && elapsed > _hardTimeLimitMs)
             return $"ERR Script killed after running longer than script-hard-time-limit ({_hardTimeLimitMs} ms)";
@@ -113,10 +122,18 @@ internal sealed class ScriptExecution(LuaEngine engine, CommandContext context, 
         if (error is not null) return ScriptCallbacks.Fail(L, error);
         foreach (int index in _keyIndexes)
         {
-            if (Slot < 0 || HashSlot.Of(args[index]) != Slot)
-                return ScriptCallbacks.Fail(L, script.Flags.HasFlag(ScriptFlags.AllowCrossSlotKeys)
-                    ? "ERR Script attempted to access a key outside its slot: 'allow-cross-slot-keys' cannot be honoured because a script is atomic only inside its slot's shard grain"
-                    : "ERR Script attempted to access a non local key in a cluster node");
+            int keySlot = HashSlot.Of(args[index]);
+            if (keySlot == Slot) continue;
+            if (Slot < 0)
+            {
+                RelocateTo = keySlot;
+                return ScriptCallbacks.Fail(L, RelocatingError);
+            }
+            return ScriptCallbacks.Fail(L, script.Flags.HasFlag(ScriptFlags.AllowCrossSlotKeys)
+                ? "ERR Script attempted to access a key outside its slot: 'allow-cross-slot-keys' cannot be honoured because a script is atomic only inside its slot's shard grain"
+                // a keyless script is pinned to the slot of the first key it touched, as in Redis Cluster
+                : keyless ? "ERR Script attempted to access keys that do not hash to the same slot"
+                : "ERR Script attempted to access a non local key in a cluster node");
         }
 
         var reply = new LuaReplyWriter(L, Resp);

@@ -186,9 +186,13 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
     /// <summary>
     /// Runs EVAL/EVALSHA(_RO) on a slot's keyspace (slot -1: a keyless script), all or nothing:
     /// if the script fails — its own error, a failed redis.call, SCRIPT KILL, a time or memory
-    /// limit — every write it made is undone before the error is replied.
+    /// limit — every write it made is undone before the error is replied. Returns <see cref="NotMoved"/> once
+    /// the reply is written, or — a keyless script that touched a key outside any slot — the slot to run it in
+    /// (nothing written).
     /// </summary>
-    internal void Run(CommandContext context, CommandSpec spec, int slot, IReplyWriter output)
+    internal const int NotMoved = -1;
+
+    internal int Run(CommandContext context, CommandSpec spec, int slot, IReplyWriter output)
     {
         var args = context.Args;
         var keyIndexes = new List<int>();
@@ -196,7 +200,7 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
         if (keyError is not null)
         {
             output.WriteError(keyError);
-            return;
+            return NotMoved;
         }
         ScriptInfo? info;
         if (IsBySha(args))
@@ -204,7 +208,7 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
             if (!_cache.TryGet(ShaArgument(args[1]), out info))
             {
                 output.WriteError(NoScriptError);
-                return;
+                return NotMoved;
             }
         }
         else if (!_cache.TryGet(Sha1Of(args[1]), out info))
@@ -215,12 +219,12 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
         if (info.ShebangError is not null)
         {
             output.WriteError(info.ShebangError);
-            return;
+            return NotMoved;
         }
         if (info.Flags.HasFlag(ScriptFlags.NoCluster))
         {
             output.WriteError("ERR Can not run script on cluster, 'no-cluster' flag is set.");
-            return;
+            return NotMoved;
         }
 
         var engine = RentEngine();
@@ -229,7 +233,7 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
         var keys = context.Keys;
         long memoryLimit = _settings.ScriptMemoryLimitBytes;
         var execution = new ScriptExecution(engine, context, slot, info, spec.Name.EndsWith("_ro", StringComparison.Ordinal),
-            _settings, _logger);
+            keyless: keyIndexes.Count == 0, _settings, _logger);
         _running[execution] = true;
         string outcome = OrleansLuaTelemetry.ScriptOutcome.Error;
         try
@@ -240,7 +244,7 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
                 if (error is not null)
                 {
                     output.WriteError(CompileError(error));
-                    return;
+                    return NotMoved;
                 }
             }
             keys.Journal = journal;
@@ -258,11 +262,17 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
                 }
             }
             keys.Journal = null;
+            if (execution.RelocateTo >= 0)
+            {
+                journal.Rollback(keys);
+                outcome = OrleansLuaTelemetry.ScriptOutcome.Ok;
+                return execution.RelocateTo;
+            }
             if (ok)
             {
                 outcome = OrleansLuaTelemetry.ScriptOutcome.Ok;
                 LuaResultConverter.Write(engine.State, -1, output, execution.Resp);
-                return;
+                return NotMoved;
             }
             if (execution.Killed) outcome = OrleansLuaTelemetry.ScriptOutcome.Killed;
             journal.Rollback(keys);
@@ -286,6 +296,7 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
             if (execution.Reported) _ = Registry.UnmarkBusy(execution.Id);
             Record(execution, outcome);
         }
+        return NotMoved;
     }
 
     /// <summary>One measurement per script run that got an engine (compile errors included); allocates nothing, and does nothing while no one listens.</summary>

@@ -10,7 +10,8 @@ namespace OrleansLua.Grains.Scripting;
 
 /// <summary>
 /// Runs scripts that declare no keys (EVAL … 0). A stateless worker: any silo, many at once, no
-/// keyspace — such a script may call keyless commands only; any key access is refused. Its runs are
+/// keyspace. A script that touches a key is stopped and run again from the start in the grain of that
+/// key's slot, where it stays (Redis Cluster pins such a script to the first slot it touches). Its runs are
 /// registered with the silo's <see cref="ScriptHost"/> like a slot's, so SCRIPT KILL, the time limits
 /// and a client that disconnects stop them too.
 /// </summary>
@@ -36,8 +37,10 @@ public sealed class ScriptWorkerGrain(ScriptHost scripts, CommandStats stats, Co
             {
                 int mark = writer.Length;
                 long started = CommandMeter.Start();
-                scripts.Run(_context, spec, slot: -1, writer);
-                meter.Ran(spec, started, writer.WrittenSpan[mark] == (byte)'-', args, batch.ClientAddress, batch.ClientName);
+                int slot = scripts.Run(_context, spec, slot: -1, writer);
+                // measured where it then runs
+                if (slot != ScriptHost.NotMoved) writer.WriteRaw(await GrainFactory.GetGrain<IShardGrain>(slot).Execute(batch.OneOf(i)));
+                else meter.Ran(spec, started, writer.WrittenSpan[mark] == (byte)'-', args, batch.ClientAddress, batch.ClientName);
             }
         }
         return writer.ToArray();
