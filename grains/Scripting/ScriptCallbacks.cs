@@ -13,39 +13,23 @@ namespace OrleansLua.Grains.Scripting;
 internal static unsafe class ScriptCallbacks
 {
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    public static int Call(IntPtr L)
-    {
-        try
-        {
-            var execution = ScriptExecution.Current;
-            if (execution is null) return Fail(L, "ERR redis.call is only available while a script runs");
-            execution.Engine.SuspendMemoryCap(true);
-            try
-            {
-                return execution.Call(L);
-            }
-            finally
-            {
-                execution.Engine.SuspendMemoryCap(false);
-            }
-        }
-        catch (Exception ex)
-        {
-            return Fail(L, "ERR " + ex.Message);
-        }
-    }
+    public static int Call(IntPtr L) => InScript(L, "ERR redis.call is only available while a script runs", static (e, l) => e.Call(l));
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    public static int AclCheck(IntPtr L)
+    public static int AclCheck(IntPtr L) =>
+        InScript(L, "ERR redis.acl_check_cmd can only be called inside a script invocation", static (e, l) => e.AclCheck(l));
+
+    /// <summary>Runs a callback of the running script; the memory cap is lifted while C# pushes values into its state.</summary>
+    private static int InScript(IntPtr L, string outside, Func<ScriptExecution, IntPtr, int> callback)
     {
         try
         {
             var execution = ScriptExecution.Current;
-            if (execution is null) return Fail(L, "ERR redis.acl_check_cmd can only be called inside a script invocation");
+            if (execution is null) return Fail(L, outside);
             execution.Engine.SuspendMemoryCap(true);
             try
             {
-                return execution.AclCheck(L);
+                return callback(execution, L);
             }
             finally
             {
