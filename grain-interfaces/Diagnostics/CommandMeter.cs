@@ -19,6 +19,6 @@ public sealed class CommandMeter(CommandStats stats, SlowLog slowLog)
         stats.Called(spec, elapsed, failed);
         if (spec.Has(CommandFlags.SkipSlowlog)) return;
         long micros = elapsed * 1_000_000 / Stopwatch.Frequency;
-        if (slowLog.IsSlow(micros)) slowLog.Add(args, micros, clientAddress ?? "", clientName ?? "");
+        if (slowLog.IsSlow(micros)) slowLog.Add(spec, args, micros, clientAddress ?? "", clientName ?? "");
     }
 }

@@ -7,10 +7,18 @@ namespace OrleansLua.GrainInterfaces.Diagnostics;
 /// <summary>Which arguments carry credentials (the table's <see cref="CommandSpec.Secrets"/>), so the slow log and logs never show them.</summary>
 public static class SecretArguments
 {
+    /// <summary>Whether argument <paramref name="index"/> of a request is a credential (the command resolved from its name).</summary>
     public static bool IsSecret(byte[][] args, int index)
     {
         if (index == 0 || args.Length == 0 || CommandTable.Find(args[0]) is not { } spec) return false;
         if (spec.Subcommands.Count > 0 && args.Length > 1) spec = CommandTable.FindSubcommand(spec, args[1]) ?? spec;
+        return IsSecret(spec, args, index);
+    }
+
+    /// <summary>Whether argument <paramref name="index"/> of a request for <paramref name="spec"/> is a credential.</summary>
+    public static bool IsSecret(CommandSpec spec, byte[][] args, int index)
+    {
+        if (index == 0) return false;
         int first = spec.IsSubcommand ? 2 : 1; // the first argument after the (sub)command's name
         return spec.Secrets switch
         {

@@ -1,3 +1,4 @@
+using OrleansLua.GrainInterfaces.Commands;
 using System.Text;
 using OrleansLua.GrainInterfaces.Configuration;
 
@@ -25,12 +26,12 @@ public sealed class SlowLog(ServerSettings settings)
         return threshold >= 0 && micros >= threshold;
     }
 
-    public void Add(byte[][] args, long micros, string clientAddress, string clientName)
+    public void Add(CommandSpec spec, byte[][] args, long micros, string clientAddress, string clientName)
     {
         long max = settings.SlowlogMaxLength;
         if (max <= 0) return;
         var entry = new SlowLogEntry(Interlocked.Increment(ref _nextId) - 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), micros,
-            Describe(args), clientAddress, clientName);
+            Describe(spec, args), clientAddress, clientName);
         lock (_lock)
         {
             _entries.AddFirst(entry);
@@ -54,7 +55,7 @@ public sealed class SlowLog(ServerSettings settings)
     }
 
     /// <summary>Redis's shape: at most 32 arguments, each at most 128 bytes; secrets redacted.</summary>
-    public static byte[][] Describe(byte[][] args)
+    public static byte[][] Describe(CommandSpec spec, byte[][] args)
     {
         int shown = Math.Min(args.Length, MaxArguments);
         var described = new byte[shown][];
@@ -66,7 +67,7 @@ public sealed class SlowLog(ServerSettings settings)
                 break;
             }
             var arg = args[i];
-            if (SecretArguments.IsSecret(args, i)) described[i] = Encoding.ASCII.GetBytes(Redacted);
+            if (SecretArguments.IsSecret(spec, args, i)) described[i] = Encoding.ASCII.GetBytes(Redacted);
             else if (arg.Length > MaxArgumentBytes)
                 described[i] = [.. arg.AsSpan(0, MaxArgumentBytes), .. Encoding.ASCII.GetBytes($"... ({arg.Length - MaxArgumentBytes} more bytes)")];
             else described[i] = arg;

@@ -183,6 +183,9 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
     private async Task<BusyScript> DescribeAsync(ScriptExecution execution) =>
         new(execution.Id, execution.Slot, await _observer.Value, execution.Client);
 
+    /// <summary><see cref="Run"/>'s answer when it wrote the reply (the script did not move to a slot).</summary>
+    internal const int NotMoved = -1;
+
     /// <summary>
     /// Runs EVAL/EVALSHA(_RO) on a slot's keyspace (slot -1: a keyless script), all or nothing:
     /// if the script fails — its own error, a failed redis.call, SCRIPT KILL, a time or memory
@@ -190,8 +193,6 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
     /// the reply is written, or — a keyless script that touched a key outside any slot — the slot to run it in
     /// (nothing written).
     /// </summary>
-    internal const int NotMoved = -1;
-
     internal int Run(CommandContext context, CommandSpec spec, int slot, IReplyWriter output)
     {
         var args = context.Args;

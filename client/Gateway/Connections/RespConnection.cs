@@ -134,9 +134,6 @@ public sealed partial class RespConnection
                 }
 
                 _session.Executing = true;
-                // A socket engine's thread (inline completions) must not run a script, which may take seconds and
-                // would hold up every connection the thread serves: a read with one moves to the pool, once.
-                if (!Thread.CurrentThread.IsThreadPoolThread && AnyScript(_commands)) await Task.Yield();
                 await ExecuteAsync();
                 _session.Executing = false;
                 if (protocolError is not null)
@@ -241,13 +238,6 @@ public sealed partial class RespConnection
         return error;
     }
 
-    private static bool AnyScript(List<byte[][]> commands)
-    {
-        foreach (var args in commands)
-            if (CommandTable.Find(args[0]) is { RunsScript: true }) return true;
-        return false;
-    }
-
     /// <summary>Runs the parsed commands and writes every reply, in order, to the output buffer.</summary>
     private async Task ExecuteAsync()
     {
@@ -285,6 +275,9 @@ public sealed partial class RespConnection
             switch (spec.Execution)
             {
                 case CommandExecution.Slot:
+                    // A socket engine's thread (inline completions) must not run a script, which may take seconds and
+                    // would hold up every connection the thread serves: the rest of the read moves to the pool, once.
+                    if (spec.RunsScript && !Thread.CurrentThread.IsThreadPoolThread) await Task.Yield();
                     RouteToSlot(spec, args);
                     break;
                 case CommandExecution.SplitBySlot:
