@@ -12,8 +12,8 @@ namespace OrleansLua.Grains.Persistence;
 /// While one commit is in flight the next batches' keys gather, so a hot slot commits once per round
 /// trip, not once per write (and a hot key is serialized once per commit). With appendfsync always a
 /// batch's reply waits until a commit covering its changes (or anything it read that was not yet
-/// durable) is durable; with everysec the loop waits <see cref="StorageOptions.EverysecFlushDelay"/>
-/// first and nobody waits. Its callers hold the slot's gate (a grain turn, a script, the gateway's fast
+/// durable) is durable; with everysec nobody waits and a changed slot commits at the writer's next tick
+/// (<see cref="StorageOptions.EverysecFlushDelay"/>), together with every other slot changed meanwhile. Its callers hold the slot's gate (a grain turn, a script, the gateway's fast
 /// path); the flush loop takes the gate itself to snapshot the changed keys.
 /// </summary>
 internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, SemaphoreSlim gate, Action fenced)
@@ -27,8 +27,11 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
     private long _appliedSeq, _durableSeq, _failedSeq;
     private string? _failure;
     private Task? _flushing;
-    /// <summary>1 while a flush loop runs: batches (under the gate) and the loop's end race to start the next one.</summary>
+    /// <summary>1 while a flush loop runs or one is scheduled: batches (under the gate) and its end race to start the next one.</summary>
     private int _flushRunning;
+    /// <summary>everysec: the next flush waits for the writer's tick (1 until the tick or deactivation takes it).</summary>
+    private int _queued;
+    private TaskCompletionSource? _scheduled;
     private bool _deactivating;
 
     public bool Enabled => writer.Enabled;
@@ -172,9 +175,18 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
     private void EnsureFlushing()
     {
         if (DirtyCount == 0 || Fenced || Interlocked.CompareExchange(ref _flushRunning, 1, 0) != 0) return;
-        _flushing = FlushLoopAsync();
+        if (writer.Durable || _deactivating)
+        {
+            _flushing = FlushLoopAsync();
+            return;
+        }
+        var scheduled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        (_scheduled, _flushing) = (scheduled, scheduled.Task);
+        Volatile.Write(ref _queued, 1);
+        writer.FlushAtNextTick(this);
     }
 
+    /// <summary>appendfsync always, deactivation: commits round after round until nothing is dirty.</summary>
     private async Task FlushLoopAsync()
     {
         var retryDelay = TimeSpan.FromMilliseconds(100);
@@ -183,46 +195,14 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
             await Task.Yield(); // let the batch that started the loop finish its turn
             while (DirtyCount > 0 && !Fenced)
             {
-                if (!writer.Durable && !_deactivating) await Task.Delay(writer.Options.EverysecFlushDelay);
-                long seq;
-                WriteSet set;
-                await gate.WaitAsync();
-                try
+                if (await FlushRoundAsync())
                 {
-                    seq = _appliedSeq;
-                    set = TakeWriteSet();
-                }
-                finally
-                {
-                    gate.Release();
-                }
-                try
-                {
-                    if (await writer.CommitAsync(set) == CommitOutcome.Fenced)
-                    {
-                        Fenced = true;
-                        fenced();
-                    }
-                    else
-                    {
-                        _durableSeq = seq;
-                        _failure = null;
-                        retryDelay = TimeSpan.FromMilliseconds(100);
-                    }
-                }
-                catch (StorageUnavailableException ex)
-                {
-                    // Keep the keys dirty: their current state is what the retry will store.
-                    lock (_dirty)
-                        foreach (var write in set.Writes) _dirty.Add(write.Key);
-                    (_failure, _failedSeq) = (ex.Message, seq);
-                    Signal();
-                    if (_deactivating) return;
-                    await Task.Delay(retryDelay);
-                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+                    retryDelay = TimeSpan.FromMilliseconds(100);
                     continue;
                 }
-                Signal();
+                if (_deactivating) return;
+                await Task.Delay(retryDelay);
+                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
             }
         }
         finally
@@ -231,6 +211,74 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
         }
         // keys changed between the loop's last look and its end: the batch that changed them saw it running
         if (!_deactivating) EnsureFlushing();
+    }
+
+    /// <summary>
+    /// everysec: the writer's tick for a slot that changed since its last commit. One round on the tick's
+    /// thread (every slot changed in the last interval commits in the same few group commits), then the
+    /// slot waits for the next tick with whatever changed meanwhile (a failed commit is retried there).
+    /// </summary>
+    internal void FlushScheduled()
+    {
+        if (Interlocked.Exchange(ref _queued, 0) == 0) return; // deactivation took the flush over
+        _ = FlushScheduledAsync(_scheduled!);
+    }
+
+    private async Task FlushScheduledAsync(TaskCompletionSource scheduled)
+    {
+        try
+        {
+            if (!Fenced) await FlushRoundAsync();
+        }
+        finally
+        {
+            Volatile.Write(ref _flushRunning, 0);
+            scheduled.SetResult();
+        }
+        EnsureFlushing();
+    }
+
+    /// <summary>Snapshots the changed keys under the gate and commits them: false when storage failed (they stay dirty).</summary>
+    private async Task<bool> FlushRoundAsync()
+    {
+        long seq;
+        WriteSet set;
+        if (!gate.Wait(0)) await gate.WaitAsync();
+        try
+        {
+            seq = _appliedSeq;
+            set = TakeWriteSet();
+        }
+        finally
+        {
+            gate.Release();
+        }
+        try
+        {
+            if (await writer.CommitAsync(set) == CommitOutcome.Fenced)
+            {
+                Fenced = true;
+                fenced();
+            }
+            else
+            {
+                _durableSeq = seq;
+                _failure = null;
+            }
+            return true;
+        }
+        catch (StorageUnavailableException ex)
+        {
+            // Keep the keys dirty: their current state is what the retry will store.
+            lock (_dirty)
+                foreach (var write in set.Writes) _dirty.Add(write.Key);
+            (_failure, _failedSeq) = (ex.Message, seq);
+            return false;
+        }
+        finally
+        {
+            Signal();
+        }
     }
 
     /// <summary>The dirty keys' current state (deleted or expired keys as deletions), clearing the dirty set.</summary>
@@ -286,7 +334,13 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
     {
         if (!Enabled) return;
         _deactivating = true;
-        // The running loop stops retrying now; one more loop stores what it left dirty (one attempt if storage fails).
+        // A flush waiting for the writer's tick is taken over; a running loop stops retrying now; one more
+        // loop stores what is left dirty (one attempt if storage fails).
+        if (Interlocked.Exchange(ref _queued, 0) == 1)
+        {
+            Volatile.Write(ref _flushRunning, 0);
+            _scheduled!.SetResult();
+        }
         if (_flushing is { } running) await running.WaitAsync(cancellation);
         EnsureFlushing();
         if (_flushing is { } last) await last.WaitAsync(cancellation);

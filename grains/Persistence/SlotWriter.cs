@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,9 @@ public sealed class SlotWriter : IAsyncDisposable
     private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
     private Task? _loop;
     private Timer? _reports;
+    private Timer? _ticks;
+    /// <summary>everysec: slots with changes, flushed together at the next tick.</summary>
+    private readonly ConcurrentQueue<SlotPersistence> _nextTick = new();
     private volatile string? _failure;
 
     public SlotWriter(StorageOptions options, ISlotStore? store, ILogger<SlotWriter> logger, OrleansLuaTelemetry? telemetry = null)
@@ -63,6 +67,18 @@ public sealed class SlotWriter : IAsyncDisposable
         _loop = Task.Run(WriteLoopAsync, CancellationToken.None);
         var last = Stats.Snapshot();
         _reports = new Timer(_ => last = Report(last), null, ReportInterval, ReportInterval);
+        if (!Durable) _ticks = new Timer(_ => Tick(), null, Options.EverysecFlushDelay, Options.EverysecFlushDelay);
+    }
+
+    /// <summary>
+    /// everysec: one silo-wide clock instead of a timer per slot, so every slot changed in an interval
+    /// commits in the same group commits (a page of the store is written once per tick, not once per slot).
+    /// </summary>
+    internal void FlushAtNextTick(SlotPersistence slot) => _nextTick.Enqueue(slot);
+
+    private void Tick()
+    {
+        for (int due = _nextTick.Count; due > 0 && _nextTick.TryDequeue(out var slot); due--) slot.FlushScheduled();
     }
 
     /// <summary>Logs the group commits of the last interval (the benchmarks read batch sizes from here).</summary>
@@ -149,6 +165,7 @@ public sealed class SlotWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
+        if (_ticks is not null) await _ticks.DisposeAsync();
         if (_reports is not null) await _reports.DisposeAsync();
         if (_loop is not null) await _loop;
         if (Store is not null) await Store.DisposeAsync();

@@ -5,19 +5,31 @@ namespace OrleansLua.Grains.Persistence;
 /// <summary>
 /// The embedded store for one silo on one machine: a SQLite database in WAL mode under the data
 /// directory. One connection, used by one caller at a time; commits are group commits from the
-/// <see cref="SlotWriter"/>. Durable commits use synchronous=FULL (fsync per commit); everysec ones
-/// NORMAL, with a WAL checkpoint (fsync) at least once a second.
+/// <see cref="SlotWriter"/>. Durable commits use synchronous=FULL (fsync per commit) and update the keys
+/// in place; everysec ones append each write set as one row of a log table (synchronous=NORMAL, with a WAL
+/// checkpoint — an fsync — at least once a second), because an upsert per key costs several times what the
+/// write itself cost: the log is folded into the keys table in the background (each key once, however often
+/// it changed meanwhile), a slot's load reads the keys table with its log rows on top, and start and
+/// shutdown fold what is left.
 /// </summary>
 public sealed class SqliteSlotStore : ISlotStore
 {
-    private const int SchemaVersion = 1;
+    /// <summary>2: the everysec log table (a version-1 binary would not read it).</summary>
+    private const int SchemaVersion = 2;
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
+    /// <summary>The log is folded once it holds this much, or is this old: memory for the fold, time for the next start.</summary>
+    private const long FoldAfterBytes = 64 << 20;
+    private static readonly TimeSpan FoldAfter = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly string _path;
     private readonly bool _durable;
     private SqliteConnection? _connection;
-    private SqliteCommand? _upsert, _delete;
+    private SqliteCommand? _upsert, _delete, _append;
+    /// <summary>Slots with rows in the log, and the log's size since the last fold.</summary>
+    private readonly HashSet<int> _logged = [];
+    private long _loggedBytes;
+    private long _lastFold = Environment.TickCount64;
     /// <summary>The epoch of every claimed slot: this process is the file's only writer (<see cref="DataDirectoryLock"/>), so no query is needed to fence.</summary>
     private readonly Dictionary<int, long> _epochs = [];
     private Timer? _checkpoints;
@@ -48,6 +60,7 @@ public sealed class SqliteSlotStore : ISlotStore
             CREATE TABLE IF NOT EXISTS scripts (sha TEXT PRIMARY KEY, body BLOB NOT NULL, loaded INTEGER NOT NULL,
                 seq INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, slot INTEGER NOT NULL, writes BLOB NOT NULL);
             INSERT INTO schema_version (version) SELECT {SchemaVersion} WHERE NOT EXISTS (SELECT 1 FROM schema_version);
             """);
         using (var version = Command("SELECT max(version) FROM schema_version"))
@@ -55,12 +68,16 @@ public sealed class SqliteSlotStore : ISlotStore
             long found = (long)version.ExecuteScalar()!;
             if (found > SchemaVersion)
                 throw new InvalidOperationException($"{_path} has schema version {found}; this OrleansLua knows up to {SchemaVersion}");
+            if (found < SchemaVersion) Execute($"INSERT INTO schema_version (version) VALUES ({SchemaVersion})");
         }
         _upsert = Command("""
             INSERT INTO keys (slot, key, value, expire_at) VALUES ($slot, $key, $value, $expire)
             ON CONFLICT (slot, key) DO UPDATE SET value = excluded.value, expire_at = excluded.expire_at
             """, "$slot", "$key", "$value", "$expire");
         _delete = Command("DELETE FROM keys WHERE slot = $slot AND key = $key", "$slot", "$key");
+        _append = Command("INSERT INTO log (slot, writes) VALUES ($slot, $writes)", "$slot", "$writes");
+        using (var logged = Command("SELECT count(*) FROM log"))
+            if ((long)logged.ExecuteScalar()! > 0) Fold(); // what the last run logged and did not fold (a crash)
         if (!_durable) _checkpoints = new Timer(_ => Checkpoint(), null, CheckpointInterval, CheckpointInterval);
     }
 
@@ -88,6 +105,7 @@ public sealed class SqliteSlotStore : ISlotStore
 
     public Task<List<StoredKey>> LoadAsync(int slot, CancellationToken cancellation) => Locked(() =>
     {
+        if (_logged.Contains(slot)) Fold();
         using var load = Command("SELECT key, value, expire_at FROM keys WHERE slot = $slot", "$slot");
         load.Parameters[0].Value = slot;
         var keys = new List<StoredKey>();
@@ -98,6 +116,7 @@ public sealed class SqliteSlotStore : ISlotStore
 
     public Task<List<int>> StoredSlotsAsync(CancellationToken cancellation) => Locked(() =>
     {
+        if (_logged.Count > 0) Fold();
         using var query = Command("SELECT DISTINCT slot FROM keys");
         var slots = new List<int>();
         using var reader = query.ExecuteReader();
@@ -109,20 +128,66 @@ public sealed class SqliteSlotStore : ISlotStore
         Locked<IReadOnlySet<int>>(() =>
         {
             var fenced = new HashSet<int>();
-            using var transaction = _connection!.BeginTransaction();
-            foreach (var set in sets)
+            if (durable && _logged.Count > 0) Fold(); // in place after logged writes would be overwritten by them
+            using (var transaction = _connection!.BeginTransaction())
             {
-                if (fenced.Contains(set.Slot)) continue;
-                if (!_epochs.TryGetValue(set.Slot, out long epoch) || epoch != set.Epoch)
+                foreach (var set in sets)
                 {
-                    fenced.Add(set.Slot);
-                    continue;
+                    if (fenced.Contains(set.Slot)) continue;
+                    if (!_epochs.TryGetValue(set.Slot, out long epoch) || epoch != set.Epoch)
+                    {
+                        fenced.Add(set.Slot);
+                        continue;
+                    }
+                    if (durable)
+                        foreach (var write in set.Writes) Apply(set.Slot, write, transaction);
+                    else if (set.Writes.Count > 0) Append(set, transaction);
                 }
-                foreach (var write in set.Writes) Apply(set.Slot, write, transaction);
+                transaction.Commit();
             }
-            transaction.Commit();
+            if (_loggedBytes > FoldAfterBytes || _logged.Count > 0 && Environment.TickCount64 - _lastFold > FoldAfter.TotalMilliseconds) Fold();
             return fenced;
         });
+
+    private void Append(WriteSet set, SqliteTransaction transaction)
+    {
+        var writes = WriteSetEncoding.Encode(set.Writes);
+        _append!.Transaction = transaction;
+        _append.Parameters[0].Value = set.Slot;
+        _append.Parameters[1].Value = writes;
+        _append.ExecuteNonQuery();
+        _logged.Add(set.Slot);
+        _loggedBytes += writes.Length;
+    }
+
+    /// <summary>Moves the log into the keys table in one transaction: each key's last logged state, once.</summary>
+    private void Fold()
+    {
+        var last = new Dictionary<int, Dictionary<byte[], KeyWrite>>();
+        using var transaction = _connection!.BeginTransaction();
+        using (var read = Command("SELECT slot, writes FROM log ORDER BY seq"))
+        {
+            read.Transaction = transaction;
+            using var reader = read.ExecuteReader();
+            while (reader.Read())
+            {
+                int slot = reader.GetInt32(0);
+                if (!last.TryGetValue(slot, out var keys)) last[slot] = keys = new(Keyspace.ByteArrayComparer.Instance);
+                foreach (var write in WriteSetEncoding.Decode((byte[])reader[1])) keys[write.Key] = write;
+            }
+        }
+        foreach (var (slot, keys) in last)
+            foreach (var write in keys.Values) Apply(slot, write, transaction);
+        using (var clear = Command("DELETE FROM log"))
+        {
+            clear.Transaction = transaction;
+            clear.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        _logged.Clear();
+        _loggedBytes = 0;
+        _lastFold = Environment.TickCount64;
+    }
 
     private void Apply(int slot, KeyWrite write, SqliteTransaction transaction)
     {
@@ -266,8 +331,17 @@ public sealed class SqliteSlotStore : ISlotStore
         try
         {
             if (_connection is null) return;
+            try
+            {
+                if (_logged.Count > 0) Fold(); // the next start then reads the keys table alone
+            }
+            catch (SqliteException)
+            {
+                // Disk full or the like: the log stays, and the next start folds it.
+            }
             _upsert?.Dispose();
             _delete?.Dispose();
+            _append?.Dispose();
             await _connection.DisposeAsync();
             _connection = null;
         }

@@ -27,7 +27,7 @@ public sealed class StorageOptions
     public string? PostgresConnectionString { get; set; }
 
     /// <summary>everysec: how long a slot gathers changes before handing them to the writer.</summary>
-    public TimeSpan EverysecFlushDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan EverysecFlushDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Most write sets in one group commit.</summary>
     public int MaxWriteSetsPerCommit { get; set; } = 1024;

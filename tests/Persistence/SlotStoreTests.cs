@@ -22,9 +22,9 @@ public abstract class SlotStoreTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await Store.DisposeAsync();
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
+    protected static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
-    private static string Dump(List<StoredKey> keys) => string.Join(",", keys
+    protected static string Dump(List<StoredKey> keys) => string.Join(",", keys
         .Select(k => $"{Encoding.UTF8.GetString(k.Key)}={Encoding.UTF8.GetString(k.Value)}@{k.ExpireAt}")
         .Order(StringComparer.Ordinal));
 
@@ -151,9 +151,71 @@ public sealed class SqliteSlotStoreTests : SlotStoreTests, IDisposable
         await third.InitializeAsync(default);
     }
 
+    [Fact]
+    public async Task Everysec_write_sets_are_logged_and_a_crashed_log_is_folded_at_the_next_start()
+    {
+        long epoch = await Store.ClaimAsync(9, default);
+        await Store.CommitAsync([new WriteSet(9, epoch, [new KeyWrite(B("a"), B("1"), -1), new KeyWrite(B("b"), B("2"), 77)])], durable: false, default);
+        await Store.CommitAsync([new WriteSet(9, epoch, [new KeyWrite(B("a"), B("3"), -1), new KeyWrite(B("b"), null, -1)]),
+            new WriteSet(10, epoch, [])], durable: false, default);
+        Assert.Equal((2L, 0L), Rows(_dir));
+
+        // A crash image: the files as they are now, the log not folded (the store is still open).
+        var crashed = Directory.CreateTempSubdirectory("orleanslua-sqlite-crash-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(_dir, "orleanslua.db*")) File.Copy(file, Path.Combine(crashed, Path.GetFileName(file)));
+            await using (var restarted = new SqliteSlotStore(crashed, durable: false))
+            {
+                await restarted.InitializeAsync(default);
+                Assert.Equal((0L, 1L), Rows(crashed));
+                Assert.Equal([9], await restarted.StoredSlotsAsync(default));
+                await restarted.ClaimAsync(9, default);
+                Assert.Equal("a=3@-1", Dump(await restarted.LoadAsync(9, default)));
+            }
+        }
+        finally
+        {
+            Directory.Delete(crashed, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_durable_commit_after_logged_ones_wins_and_a_load_sees_both()
+    {
+        long epoch = await Store.ClaimAsync(11, default);
+        await Store.CommitAsync([new WriteSet(11, epoch, [new KeyWrite(B("x"), B("logged"), -1), new KeyWrite(B("y"), B("logged"), -1)])], durable: false, default);
+        await Store.CommitAsync([new WriteSet(11, epoch, [new KeyWrite(B("x"), B("durable"), 5)])], durable: true, default);
+        Assert.Equal("x=durable@5,y=logged@-1", Dump(await Store.LoadAsync(11, default)));
+        await Store.CommitAsync([new WriteSet(11, epoch, [new KeyWrite(B("y"), null, -1)])], durable: false, default);
+        Assert.Equal("x=durable@5", Dump(await Store.LoadAsync(11, default)));
+        Assert.Equal((0L, 1L), Rows(_dir));
+    }
+
+    /// <summary>(log rows, key rows) in the directory's database, read on a connection of its own.</summary>
+    private static (long Log, long Keys) Rows(string dir)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dir, "orleanslua.db")};Pooling=False");
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT (SELECT count(*) FROM log), (SELECT count(*) FROM keys)";
+        using var reader = count.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private static string Run(string program, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+
     /// <summary>The lock file's text, read the way `cat` does (no lock of its own).</summary>
-    private static string ReadShared(string path) => System.Diagnostics.Process.Start(
-        new System.Diagnostics.ProcessStartInfo("cat", path) { RedirectStandardOutput = true })!.StandardOutput.ReadToEnd();
+    private static string ReadShared(string path) => Run("cat", path);
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

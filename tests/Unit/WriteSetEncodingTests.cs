@@ -1,0 +1,30 @@
+using OrleansLua.Grains.Persistence;
+using Xunit;
+
+namespace OrleansLua.Tests.Unit;
+
+public sealed class WriteSetEncodingTests
+{
+    [Fact]
+    public void Keys_values_deletions_and_expiries_round_trip_in_order()
+    {
+        KeyWrite[] writes =
+        [
+            new([0, 255, 13, 10], [.. Enumerable.Range(0, 300).Select(i => (byte)i)], -1),
+            new("gone"u8.ToArray(), null, -1),
+            new([], [], long.MaxValue),
+            new("ttl"u8.ToArray(), "v"u8.ToArray(), 1_765_000_000_123),
+        ];
+        var blob = WriteSetEncoding.Encode(writes);
+        Assert.Equal(writes.Sum(w => 16 + w.Key.Length + (w.Value?.Length ?? 0)), blob.Length);
+        var decoded = WriteSetEncoding.Decode(blob);
+        Assert.Equal(writes.Length, decoded.Count);
+        for (int i = 0; i < writes.Length; i++)
+        {
+            Assert.Equal(writes[i].Key, decoded[i].Key);
+            Assert.Equal(writes[i].Value, decoded[i].Value);
+            Assert.Equal(writes[i].ExpireAt, decoded[i].ExpireAt);
+        }
+        Assert.Empty(WriteSetEncoding.Decode([]));
+    }
+}
