@@ -214,27 +214,56 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
     }
 
     /// <summary>
-    /// everysec: the writer's tick for a slot that changed since its last commit. One round on the tick's
-    /// thread (every slot changed in the last interval commits in the same few group commits), then the
-    /// slot waits for the next tick with whatever changed meanwhile (a failed commit is retried there).
+    /// everysec, on the writer's tick: this slot's changes for the tick's group commit, with the sequence number
+    /// they reach. Null when the tick has nothing to commit for it: deactivation took the flush over, or a
+    /// script holds the gate (the slot then waits for the gate and commits by itself).
     /// </summary>
-    internal void FlushScheduled()
+    internal (WriteSet Set, long Seq)? TakeScheduled()
     {
-        if (Interlocked.Exchange(ref _queued, 0) == 0) return; // deactivation took the flush over
-        _ = FlushScheduledAsync(_scheduled!);
-    }
-
-    private async Task FlushScheduledAsync(TaskCompletionSource scheduled)
-    {
+        if (Interlocked.Exchange(ref _queued, 0) == 0) return null;
+        if (Fenced)
+        {
+            EndScheduled();
+            return null;
+        }
+        if (!gate.Wait(0))
+        {
+            _ = FlushAloneAsync();
+            return null;
+        }
         try
         {
-            if (!Fenced) await FlushRoundAsync();
+            return (TakeWriteSet(), _appliedSeq);
         }
         finally
         {
-            Volatile.Write(ref _flushRunning, 0);
-            scheduled.SetResult();
+            gate.Release();
         }
+    }
+
+    /// <summary>The tick's commit of what <see cref="TakeScheduled"/> gave it ended; the slot waits for the next tick.</summary>
+    internal void ScheduledCommitted(WriteSet set, long seq, CommitOutcome outcome, string? failure)
+    {
+        Settle(set, seq, outcome, failure);
+        EndScheduled();
+    }
+
+    private async Task FlushAloneAsync()
+    {
+        try
+        {
+            await FlushRoundAsync();
+        }
+        finally
+        {
+            EndScheduled();
+        }
+    }
+
+    private void EndScheduled()
+    {
+        Volatile.Write(ref _flushRunning, 0);
+        _scheduled!.SetResult();
         EnsureFlushing();
     }
 
@@ -255,30 +284,36 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
         }
         try
         {
-            if (await writer.CommitAsync(set) == CommitOutcome.Fenced)
-            {
-                Fenced = true;
-                fenced();
-            }
-            else
-            {
-                _durableSeq = seq;
-                _failure = null;
-            }
-            return true;
+            return Settle(set, seq, await writer.CommitAsync(set), null);
         }
         catch (StorageUnavailableException ex)
+        {
+            return Settle(set, seq, CommitOutcome.Committed, ex.Message);
+        }
+    }
+
+    /// <summary>Records how the commit of <paramref name="set"/> (changes up to <paramref name="seq"/>) ended: false when storage failed.</summary>
+    private bool Settle(WriteSet set, long seq, CommitOutcome outcome, string? failure)
+    {
+        if (failure is not null)
         {
             // Keep the keys dirty: their current state is what the retry will store.
             lock (_dirty)
                 foreach (var write in set.Writes) _dirty.Add(write.Key);
-            (_failure, _failedSeq) = (ex.Message, seq);
-            return false;
+            (_failure, _failedSeq) = (failure, seq);
         }
-        finally
+        else if (outcome == CommitOutcome.Fenced)
         {
-            Signal();
+            Fenced = true;
+            fenced();
         }
+        else
+        {
+            _durableSeq = seq;
+            _failure = null;
+        }
+        Signal();
+        return failure is null;
     }
 
     /// <summary>The dirty keys' current state (deleted or expired keys as deletions), clearing the dirty set.</summary>
@@ -307,8 +342,10 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
         get { lock (_dirty) return _dirty.Count; }
     }
 
+    /// <summary>Wakes what waits for durability (appendfsync always; with everysec nothing waits).</summary>
     private void Signal()
     {
+        if (!writer.Durable) return;
         var advanced = _advanced;
         _advanced = NewSignal();
         advanced.SetResult();

@@ -21,7 +21,10 @@ public enum CommitOutcome
 /// </summary>
 public sealed class SlotWriter : IAsyncDisposable
 {
-    private readonly record struct Pending(WriteSet Set, TaskCompletionSource<CommitOutcome> Done);
+    /// <summary>Write sets that commit together; completes with the slots that were fenced off.</summary>
+    private readonly record struct Pending(IReadOnlyList<WriteSet> Sets, TaskCompletionSource<IReadOnlySet<int>> Done);
+
+    private static readonly IReadOnlySet<int> NoneFenced = new HashSet<int>();
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger<SlotWriter> _logger;
@@ -78,7 +81,26 @@ public sealed class SlotWriter : IAsyncDisposable
 
     private void Tick()
     {
-        for (int due = _nextTick.Count; due > 0 && _nextTick.TryDequeue(out var slot); due--) slot.FlushScheduled();
+        var taken = new List<(SlotPersistence Slot, WriteSet Set, long Seq)>();
+        for (int due = _nextTick.Count; due > 0 && _nextTick.TryDequeue(out var slot); due--)
+            if (slot.TakeScheduled() is var (set, seq)) taken.Add((slot, set, seq));
+        if (taken.Count > 0) _ = CommitTickAsync(taken);
+    }
+
+    private async Task CommitTickAsync(List<(SlotPersistence Slot, WriteSet Set, long Seq)> taken)
+    {
+        IReadOnlySet<int> fenced = NoneFenced;
+        string? failure = null;
+        try
+        {
+            fenced = await Enqueue(taken.ConvertAll(t => t.Set));
+        }
+        catch (StorageUnavailableException ex)
+        {
+            failure = ex.Message;
+        }
+        foreach (var (slot, set, seq) in taken)
+            slot.ScheduledCommitted(set, seq, fenced.Contains(set.Slot) ? CommitOutcome.Fenced : CommitOutcome.Committed, failure);
     }
 
     /// <summary>Logs the group commits of the last interval (the benchmarks read batch sizes from here).</summary>
@@ -95,10 +117,13 @@ public sealed class SlotWriter : IAsyncDisposable
     }
 
     /// <summary>Queues a slot's write set; completes when it is committed (or fenced), or throws <see cref="StorageUnavailableException"/>.</summary>
-    public Task<CommitOutcome> CommitAsync(WriteSet set)
+    public async Task<CommitOutcome> CommitAsync(WriteSet set) =>
+        (await Enqueue([set])).Contains(set.Slot) ? CommitOutcome.Fenced : CommitOutcome.Committed;
+
+    private Task<IReadOnlySet<int>> Enqueue(IReadOnlyList<WriteSet> sets)
     {
-        var done = new TaskCompletionSource<CommitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Pending(set, done)))
+        var done = new TaskCompletionSource<IReadOnlySet<int>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Pending(sets, done)))
             done.SetException(new StorageUnavailableException("the silo is shutting down"));
         return done.Task;
     }
@@ -117,7 +142,7 @@ public sealed class SlotWriter : IAsyncDisposable
         {
             await free.WaitAsync();
             var batch = new List<Pending>();
-            while (batch.Count < Options.MaxWriteSetsPerCommit && reader.TryRead(out var pending)) batch.Add(pending);
+            for (int sets = 0; sets < Options.MaxWriteSetsPerCommit && reader.TryRead(out var pending); sets += pending.Sets.Count) batch.Add(pending);
             if (batch.Count == 0)
             {
                 free.Release();
@@ -130,7 +155,7 @@ public sealed class SlotWriter : IAsyncDisposable
 
     private async Task CommitBatchAsync(List<Pending> batch)
     {
-        var sets = batch.ConvertAll(p => p.Set);
+        var sets = batch.SelectMany(p => p.Sets).ToList();
         long started = Stopwatch.GetTimestamp();
         try
         {
@@ -141,7 +166,7 @@ public sealed class SlotWriter : IAsyncDisposable
             _telemetry?.CommitWriteSets.Record(sets.Count);
             if (_failure is not null) _logger.LogWarning("Storage is writable again");
             _failure = null;
-            foreach (var p in batch) p.Done.TrySetResult(fenced.Contains(p.Set.Slot) ? CommitOutcome.Fenced : CommitOutcome.Committed);
+            foreach (var p in batch) p.Done.TrySetResult(fenced);
         }
         catch (Exception ex)
         {

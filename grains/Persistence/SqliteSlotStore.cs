@@ -6,7 +6,7 @@ namespace OrleansLua.Grains.Persistence;
 /// The embedded store for one silo on one machine: a SQLite database in WAL mode under the data
 /// directory. One connection, used by one caller at a time; commits are group commits from the
 /// <see cref="SlotWriter"/>. Durable commits use synchronous=FULL (fsync per commit) and update the keys
-/// in place; everysec ones append each write set as one row of a log table (synchronous=NORMAL, with a WAL
+/// in place; everysec ones append their write sets as one row of a log table (synchronous=NORMAL, with a WAL
 /// checkpoint — an fsync — at least once a second), because an upsert per key costs several times what the
 /// write itself cost: the log is folded into the keys table in the background (each key once, however often
 /// it changed meanwhile), a slot's load reads the keys table with its log rows on top, and start and
@@ -60,7 +60,7 @@ public sealed class SqliteSlotStore : ISlotStore
             CREATE TABLE IF NOT EXISTS scripts (sha TEXT PRIMARY KEY, body BLOB NOT NULL, loaded INTEGER NOT NULL,
                 seq INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, slot INTEGER NOT NULL, writes BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, writes BLOB NOT NULL);
             INSERT INTO schema_version (version) SELECT {SchemaVersion} WHERE NOT EXISTS (SELECT 1 FROM schema_version);
             """);
         using (var version = Command("SELECT max(version) FROM schema_version"))
@@ -75,7 +75,7 @@ public sealed class SqliteSlotStore : ISlotStore
             ON CONFLICT (slot, key) DO UPDATE SET value = excluded.value, expire_at = excluded.expire_at
             """, "$slot", "$key", "$value", "$expire");
         _delete = Command("DELETE FROM keys WHERE slot = $slot AND key = $key", "$slot", "$key");
-        _append = Command("INSERT INTO log (slot, writes) VALUES ($slot, $writes)", "$slot", "$writes");
+        _append = Command("INSERT INTO log (writes) VALUES ($writes)", "$writes");
         using (var logged = Command("SELECT count(*) FROM log"))
             if ((long)logged.ExecuteScalar()! > 0) Fold(); // what the last run logged and did not fold (a crash)
         if (!_durable) _checkpoints = new Timer(_ => Checkpoint(), null, CheckpointInterval, CheckpointInterval);
@@ -132,31 +132,26 @@ public sealed class SqliteSlotStore : ISlotStore
             using (var transaction = _connection!.BeginTransaction())
             {
                 foreach (var set in sets)
-                {
-                    if (fenced.Contains(set.Slot)) continue;
-                    if (!_epochs.TryGetValue(set.Slot, out long epoch) || epoch != set.Epoch)
-                    {
-                        fenced.Add(set.Slot);
-                        continue;
-                    }
-                    if (durable)
+                    if (!_epochs.TryGetValue(set.Slot, out long epoch) || epoch != set.Epoch) fenced.Add(set.Slot);
+                var current = sets.Where(set => !fenced.Contains(set.Slot) && set.Writes.Count > 0);
+                if (!durable) Append(current, transaction);
+                else
+                    foreach (var set in current)
                         foreach (var write in set.Writes) Apply(set.Slot, write, transaction);
-                    else if (set.Writes.Count > 0) Append(set, transaction);
-                }
                 transaction.Commit();
             }
             if (_loggedBytes > FoldAfterBytes || _logged.Count > 0 && Environment.TickCount64 - _lastFold > FoldAfter.TotalMilliseconds) Fold();
             return fenced;
         });
 
-    private void Append(WriteSet set, SqliteTransaction transaction)
+    private void Append(IEnumerable<WriteSet> sets, SqliteTransaction transaction)
     {
-        var writes = WriteSetEncoding.Encode(set.Writes);
+        var writes = WriteSetEncoding.Encode(sets);
+        if (writes.Length == 0) return;
         _append!.Transaction = transaction;
-        _append.Parameters[0].Value = set.Slot;
-        _append.Parameters[1].Value = writes;
+        _append.Parameters[0].Value = writes;
         _append.ExecuteNonQuery();
-        _logged.Add(set.Slot);
+        foreach (var set in sets) _logged.Add(set.Slot);
         _loggedBytes += writes.Length;
     }
 
@@ -165,16 +160,16 @@ public sealed class SqliteSlotStore : ISlotStore
     {
         var last = new Dictionary<int, Dictionary<byte[], KeyWrite>>();
         using var transaction = _connection!.BeginTransaction();
-        using (var read = Command("SELECT slot, writes FROM log ORDER BY seq"))
+        using (var read = Command("SELECT writes FROM log ORDER BY seq"))
         {
             read.Transaction = transaction;
             using var reader = read.ExecuteReader();
             while (reader.Read())
-            {
-                int slot = reader.GetInt32(0);
-                if (!last.TryGetValue(slot, out var keys)) last[slot] = keys = new(Keyspace.ByteArrayComparer.Instance);
-                foreach (var write in WriteSetEncoding.Decode((byte[])reader[1])) keys[write.Key] = write;
-            }
+                foreach (var (slot, write) in WriteSetEncoding.Decode((byte[])reader[0]))
+                {
+                    if (!last.TryGetValue(slot, out var keys)) last[slot] = keys = new(Keyspace.ByteArrayComparer.Instance);
+                    keys[write.Key] = write;
+                }
         }
         foreach (var (slot, keys) in last)
             foreach (var write in keys.Values) Apply(slot, write, transaction);

@@ -29,7 +29,7 @@ public sealed class StorageOptions
     /// <summary>everysec: how long a slot gathers changes before handing them to the writer.</summary>
     public TimeSpan EverysecFlushDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Most write sets in one group commit.</summary>
+    /// <summary>Most write sets in one group commit, unless one call hands over more (an everysec tick's commit together).</summary>
     public int MaxWriteSetsPerCommit { get; set; } = 1024;
 
     public static StorageKind ParseKind(string? text) => text?.Trim().ToLowerInvariant() switch

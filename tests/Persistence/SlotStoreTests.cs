@@ -158,7 +158,7 @@ public sealed class SqliteSlotStoreTests : SlotStoreTests, IDisposable
         await Store.CommitAsync([new WriteSet(9, epoch, [new KeyWrite(B("a"), B("1"), -1), new KeyWrite(B("b"), B("2"), 77)])], durable: false, default);
         await Store.CommitAsync([new WriteSet(9, epoch, [new KeyWrite(B("a"), B("3"), -1), new KeyWrite(B("b"), null, -1)]),
             new WriteSet(10, epoch, [])], durable: false, default);
-        Assert.Equal((2L, 0L), Rows(_dir));
+        Assert.Equal((2L, 0L), Rows(_dir)); // one row per commit
 
         // A crash image: the files as they are now, the log not folded (the store is still open).
         var crashed = Directory.CreateTempSubdirectory("orleanslua-sqlite-crash-").FullName;
