@@ -196,6 +196,7 @@ public sealed class CommandSpec
         string? groupCategory = Group switch
         {
             "string" => "@string",
+            "bitmap" => "@bitmap",
             "generic" => "@keyspace",
             "connection" => "@connection",
             "scripting" => "@scripting",

@@ -6,6 +6,7 @@ public static partial class CommandTable
     private static CommandSpec[] Build() =>
     [
         .. StringSpecs(),
+        .. BitmapSpecs(),
         .. KeyspaceSpecs(),
         .. HashSpecs(),
         .. ListSpecs(),

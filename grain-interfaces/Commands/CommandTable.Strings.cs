@@ -29,4 +29,14 @@ public static partial class CommandTable
         Cmd("getrange", 4, "readonly", OneKey, Slot, "string", "2.4.0", "Returns a substring of the string stored at a key."),
         Cmd("setrange", 4, "write denyoom", OneKey, Slot, "string", "2.2.0", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist."),
     ];
+
+    // bitmaps (string values read bit by bit)
+    private static CommandSpec[] BitmapSpecs() =>
+    [
+        Cmd("setbit", 4, "write denyoom", OneKey, Slot, "bitmap", "2.2.0", "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist."),
+        Cmd("getbit", 3, "readonly fast", OneKey, Slot, "bitmap", "2.2.0", "Returns a bit value by offset."),
+        Cmd("bitcount", -2, "readonly", OneKey, Slot, "bitmap", "2.6.0", "Counts the number of set bits (population counting) in a string."),
+        Cmd("bitpos", -3, "readonly", OneKey, Slot, "bitmap", "2.8.7", "Finds the first set (1) or clear (0) bit in a string."),
+        Cmd("bitop", -4, "write denyoom", Keys(2, -1, 1), Slot, "bitmap", "2.6.0", "Performs bitwise operations on multiple strings, and stores the result."),
+    ];
 }
