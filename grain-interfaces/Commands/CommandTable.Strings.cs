@@ -37,6 +37,8 @@ public static partial class CommandTable
         Cmd("getbit", 3, "readonly fast", OneKey, Slot, "bitmap", "2.2.0", "Returns a bit value by offset."),
         Cmd("bitcount", -2, "readonly", OneKey, Slot, "bitmap", "2.6.0", "Counts the number of set bits (population counting) in a string."),
         Cmd("bitpos", -3, "readonly", OneKey, Slot, "bitmap", "2.8.7", "Finds the first set (1) or clear (0) bit in a string."),
+        Cmd("bitfield", -2, "write denyoom", OneKey, Slot, "bitmap", "3.2.0", "Performs arbitrary bitfield integer operations on strings."),
+        Cmd("bitfield_ro", -2, "readonly fast", OneKey, Slot, "bitmap", "6.0.0", "Performs arbitrary read-only bitfield integer operations on strings."),
         Cmd("bitop", -4, "write denyoom", Keys(2, -1, 1), Slot, "bitmap", "2.6.0", "Performs bitwise operations on multiple strings, and stores the result."),
     ];
 }

@@ -89,6 +89,30 @@ public class BitmapCommandTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public void Bitfield_examples_and_errors()
+    {
+        var k = K("field");
+        Assert.Equal("*2\r\n:1\r\n:0\r\n", _c.Call("BITFIELD", k, "INCRBY", "i5", "100", "1", "GET", "u4", "0"));
+        Assert.Equal("*2\r\n:1\r\n:1\r\n", _c.Call("BITFIELD", k, "incrby", "u2", "100", "1", "OVERFLOW", "SAT", "incrby", "u2", "102", "1"));
+        Assert.Equal("*3\r\n:3\r\n:-1\r\n$-1\r\n", _c.Call("BITFIELD", k, "OVERFLOW", "SAT", "INCRBY", "u2", "100", "5",
+            "OVERFLOW", "WRAP", "INCRBY", "i2", "102", "2", "OVERFLOW", "FAIL", "INCRBY", "u2", "100", "1"));
+        Assert.Equal("*1\r\n:0\r\n", _c.Call("BITFIELD", k, "SET", "i8", "#1", "-100"));
+        Assert.Equal("*2\r\n:-100\r\n:156\r\n", _c.Call("BITFIELD_RO", k, "GET", "i8", "#1", "GET", "u8", "8"));
+        Assert.Equal("*0\r\n", _c.Call("BITFIELD", k));
+        Assert.Equal("-ERR BITFIELD_RO only supports the GET subcommand\r\n", _c.Call("BITFIELD_RO", k, "SET", "u8", "0", "1"));
+        Assert.Equal("-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n",
+            _c.Call("BITFIELD", k, "GET", "u64", "0"));
+        Assert.Equal("-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n",
+            _c.Call("BITFIELD", k, "GET", "I8", "0"));
+        Assert.Equal("-ERR Invalid OVERFLOW type specified\r\n", _c.Call("BITFIELD", k, "OVERFLOW", "BOUNCE", "GET", "u8", "0"));
+        Assert.Equal("-ERR syntax error\r\n", _c.Call("BITFIELD", k, "GET", "u8"));
+        Assert.Equal("-ERR bit offset is not an integer or out of range\r\n", _c.Call("BITFIELD", k, "GET", "u8", "#-1"));
+        Assert.Equal("-ERR value is not an integer or out of range\r\n", _c.Call("BITFIELD", k, "SET", "u8", "0", "x"));
+        Assert.Equal(":0\r\n", _c.Call("EXISTS", K("none")));
+        Assert.Equal("*1\r\n:0\r\n", _c.Call("BITFIELD_RO", K("none"), "GET", "i64", "1000"));
+    }
+
+    [Fact]
     public void Random_calls_agree_with_redis_server()
     {
         using var redis = new RedisServerProcess();
@@ -102,7 +126,7 @@ public class BitmapCommandTests(ClusterFixture fixture)
             string key = keys[random.Next(keys.Length)];
             string N(int max) => (random.Next(2 * max + 1) - max).ToString();
             string Unit() => random.Next(3) switch { 0 => "BYTE", 1 => "BIT", _ => "bit" };
-            object[] call = random.Next(9) switch
+            object[] call = random.Next(11) switch
             {
                 0 or 1 => ["SETBIT", key, random.Next(200).ToString(), random.Next(2).ToString()],
                 2 => ["GETBIT", key, random.Next(220).ToString()],
@@ -123,7 +147,9 @@ public class BitmapCommandTests(ClusterFixture fixture)
                     ? ["BITOP", "NOT", key, keys[random.Next(keys.Length)]]
                     : ["BITOP", new[] { "AND", "OR", "XOR" }[random.Next(3)], key, .. keys.Where(_ => random.Next(2) == 0).DefaultIfEmpty(keys[0])],
                 7 => ["SET", key, RandomBytesText(random)],
-                _ => ["DEL", key],
+                8 => ["DEL", key],
+                9 => ["BITFIELD", key, .. RandomFieldOps(random, readOnly: false)],
+                _ => ["BITFIELD_RO", key, .. RandomFieldOps(random, readOnly: random.Next(8) != 0)],
             };
             string expected = reference.Call(call), ours = _c.Call(call);
             Assert.True(expected == ours, $"call {i}: {string.Join(' ', call)}: redis {expected.Trim()} ours {ours.Trim()}");
@@ -131,6 +157,31 @@ public class BitmapCommandTests(ClusterFixture fixture)
         }
         Assert.True(informative > 500, $"only {informative} informative replies: the random calls test too little");
         foreach (var key in keys) Assert.Equal(reference.CallBytes("GET", key), _c.CallBytes("GET", key));
+    }
+
+    /// <summary>GET/SET/INCRBY/OVERFLOW with widths at the edges, "#" offsets, and values that overflow.</summary>
+    private static IEnumerable<string> RandomFieldOps(Random random, bool readOnly)
+    {
+        for (int n = random.Next(1, 5); n > 0; n--)
+        {
+            string type = (random.Next(2) == 0 ? "i" : "u") + new[] { 1, 2, 5, 8, 13, 31, 32, 63, 64 }[random.Next(9)];
+            string offset = random.Next(4) == 0 ? "#" + random.Next(6) : random.Next(120).ToString();
+            string value = random.Next(4) switch
+            {
+                0 => random.Next(-3, 4).ToString(),
+                1 => random.NextInt64(long.MinValue, long.MaxValue).ToString(),
+                2 => (random.Next(2) == 0 ? long.MaxValue : long.MinValue).ToString(),
+                _ => random.Next(-300, 300).ToString(),
+            };
+            switch (readOnly ? 0 : random.Next(5))
+            {
+                case 0: yield return "GET"; yield return type; yield return offset; break;
+                case 1: yield return "SET"; yield return type; yield return offset; yield return value; break;
+                case 2: yield return "INCRBY"; yield return type; yield return offset; yield return value; break;
+                case 3: yield return "OVERFLOW"; yield return new[] { "WRAP", "SAT", "FAIL", "wrap" }[random.Next(4)]; break;
+                default: yield return "INCRBY"; yield return type; yield return offset; yield return random.Next(-20, 20).ToString(); break;
+            }
+        }
     }
 
     private static string RandomBytesText(Random random) =>
