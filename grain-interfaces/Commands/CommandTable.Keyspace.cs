@@ -24,6 +24,10 @@ public static partial class CommandTable
         Cmd("persist", 2, "write fast", OneKey, Slot, "generic", "2.2.0", "Removes the expiration time of a key."),
         Cmd("rename", 3, "write", Keys(1, 2, 1), Slot, "generic", "1.0.0", "Renames a key and overwrites the destination."),
         Cmd("renamenx", 3, "write fast", Keys(1, 2, 1), Slot, "generic", "1.0.0", "Renames a key only when the target key name doesn't exist."),
+        Cmd("sort", -2, "write denyoom @set @sortedset @list @dangerous -@keyspace", new SortKeys(), Slot, "generic", "1.0.0",
+            "Sorts the elements in a list, a set, or a sorted set, optionally storing the result."),
+        Cmd("sort_ro", -2, "readonly @set @sortedset @list @dangerous -@keyspace", OneKey, Slot, "generic", "7.0.0",
+            "Returns the sorted elements of a list, a set, or a sorted set."),
         Cmd("copy", -3, "write denyoom", Keys(1, 2, 1), Slot, "generic", "6.2.0", "Copies the value of a key to a new key."),
         Cmd("object", -2, "", NoKeys, Slot, "generic", "2.2.3", "A container for object introspection commands.", subcommands:
         [

@@ -55,3 +55,26 @@ public sealed class CountedKeys(int countIndex, string notIntegerError, long min
         return null;
     }
 }
+
+/// <summary>SORT's keys: the sorted key, and the argument after the last STORE (sortGetKeys: LIMIT's, BY's and GET's arguments are skipped).</summary>
+public sealed class SortKeys : KeySpec
+{
+    public override (int First, int Last, int Step) Legacy => (1, 1, 1);
+    public override bool IsMovable => true;
+
+    public override string? Collect(byte[][] args, List<int> keyIndexes)
+    {
+        keyIndexes.Add(1);
+        int store = -1;
+        for (int i = 2; i < args.Length; i++)
+        {
+            if (Is(args[i], "limit")) i += 2;
+            else if (Is(args[i], "get") || Is(args[i], "by")) i++;
+            else if (Is(args[i], "store") && i + 1 < args.Length) store = i + 1;
+        }
+        if (store > 0) keyIndexes.Add(store);
+        return null;
+    }
+
+    private static bool Is(byte[] arg, string word) => System.Text.Encoding.ASCII.GetString(arg).Equals(word, StringComparison.OrdinalIgnoreCase);
+}
