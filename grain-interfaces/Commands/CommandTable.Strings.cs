@@ -28,6 +28,7 @@ public static partial class CommandTable
         Cmd("strlen", 2, "readonly fast", OneKey, Slot, "string", "2.2.0", "Returns the length of a string value."),
         Cmd("getrange", 4, "readonly", OneKey, Slot, "string", "2.4.0", "Returns a substring of the string stored at a key."),
         Cmd("setrange", 4, "write denyoom", OneKey, Slot, "string", "2.2.0", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist."),
+        Cmd("lcs", -3, "readonly", Keys(1, 2, 1), Slot, "string", "7.0.0", "Finds the longest common substring."),
     ];
 
     // bitmaps (string values read bit by bit)

@@ -17,7 +17,7 @@ public static class CommandHandlers
     };
 
     private static readonly Dictionary<string, CommandHandler> ByName = Merge(
-        StringCommands.Handlers, BitmapCommands.Handlers, BitfieldCommands.Handlers, SortCommands.Handlers, KeyCommands.Handlers, KeylessHandlers, HashCommands.Handlers, ListCommands.Handlers,
+        StringCommands.Handlers, BitmapCommands.Handlers, BitfieldCommands.Handlers, SortCommands.Handlers, LcsCommand.Handlers, KeyCommands.Handlers, KeylessHandlers, HashCommands.Handlers, ListCommands.Handlers,
         SetCommands.Handlers, SortedSetCommands.Handlers, StreamCommands.Handlers, BlockingCommands.Handlers);
 
     private static Dictionary<string, CommandHandler> Merge(params IReadOnlyDictionary<string, CommandHandler>[] groups)
