@@ -51,7 +51,18 @@ public sealed partial class ShardGrain
 
     public Task<bool> Unblock(BlockedClientObserverKey waiter) => UnderGateAsync(() => _waiters.Remove(waiter));
 
-    public Task<long[]> Watch(byte[][] keys) => UnderGateAsync(() => _watched.Watch(keys));
+    public Task<long[]> Watch(byte[][] keys) => UnderGateAsync(() =>
+    {
+        ExpireNow(keys); // watched from now on as missing; one that expires before EXEC counts as changed (Redis 7.0)
+        return _watched.Watch(keys);
+    });
+
+    /// <summary>Lazy expiry of these keys now: a deletion bumps their watch versions like any write.</summary>
+    private void ExpireNow(IEnumerable<byte[]> keys)
+    {
+        long now = UnixTime.NowMilliseconds();
+        foreach (var key in keys) _keys.Get(key, now);
+    }
 
     public Task Unwatch(byte[][] keys) => UnderGateAsync(() =>
     {

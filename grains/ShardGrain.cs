@@ -106,6 +106,13 @@ public sealed partial class ShardGrain : Grain, IShardGrain
         }
     }
 
+    /// <summary>EXEC's check: no watched key was written, deleted or has expired since WATCH.</summary>
+    private bool UnchangedSinceWatch(WatchedKey[] watches)
+    {
+        ExpireNow(watches.Select(w => w.Key));
+        return _watched.Unchanged(watches);
+    }
+
     private byte[] ExecuteBatchCore(ShardBatch batch)
     {
         _writer.Reset();
@@ -116,7 +123,7 @@ public sealed partial class ShardGrain : Grain, IShardGrain
         _context.User = batch.User is null ? null : _acl.Find(batch.User) ?? AclUser.Nobody;
         if (batch.Transaction)
         {
-            if (batch.Watches is { Length: > 0 } watches && !_watched.Unchanged(watches))
+            if (batch.Watches is { Length: > 0 } watches && !UnchangedSinceWatch(watches))
             {
                 _writer.WriteNullArray();
                 return _writer.ToArray();

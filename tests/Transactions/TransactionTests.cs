@@ -97,6 +97,26 @@ public class TransactionTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_watched_key_that_expires_before_exec_aborts_it_and_an_already_expired_one_does_not()
+    {
+        using var c = new RawRespClient(fixture.Port);
+        var k = Tag() + "ttl";
+        Assert.Equal("+OK\r\n", c.Call("SET", k, "v", "PX", "150"));
+        Assert.Equal("+OK\r\n", c.Call("WATCH", k));
+        await Task.Delay(400); // nobody touches the key: it only expires
+        c.Call("MULTI");
+        c.Call("PING");
+        Assert.Equal("*-1\r\n", c.Call("EXEC"));
+
+        Assert.Equal("+OK\r\n", c.Call("SET", k, "v", "PX", "100"));
+        await Task.Delay(300);
+        Assert.Equal("+OK\r\n", c.Call("WATCH", k)); // expired before WATCH: it is simply missing
+        c.Call("MULTI");
+        c.Call("PING");
+        Assert.Equal("*1\r\n+PONG\r\n", c.Call("EXEC"));
+    }
+
+    [Fact]
     public async Task Optimistic_increments_from_many_connections_lose_nothing()
     {
         var k = Tag() + "counter";
