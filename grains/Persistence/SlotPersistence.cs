@@ -371,16 +371,26 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
     {
         if (!Enabled) return;
         _deactivating = true;
-        // A flush waiting for the writer's tick is taken over; a running loop stops retrying now; one more
-        // loop stores what is left dirty (one attempt if storage fails).
-        if (Interlocked.Exchange(ref _queued, 0) == 1)
+        // A flush waiting for the writer's tick is taken over; a running loop or the tick's commit is waited
+        // for (a loop stops retrying now); then one more loop stores what is left dirty (one attempt if storage
+        // fails). The flush that ends may start the next one itself, so look again until none runs.
+        while (true)
         {
-            Volatile.Write(ref _flushRunning, 0);
-            _scheduled!.SetResult();
+            if (Interlocked.Exchange(ref _queued, 0) == 1)
+            {
+                Volatile.Write(ref _flushRunning, 0);
+                _scheduled!.SetResult();
+            }
+            if (_flushing is { IsCompleted: false } running) await running.WaitAsync(cancellation);
+            else if (Volatile.Read(ref _flushRunning) == 1) await Task.Yield(); // started, its task not published yet
+            else if (DirtyCount == 0 || Fenced) return;
+            else
+            {
+                EnsureFlushing();
+                if (_flushing is { } last) await last.WaitAsync(cancellation);
+                return;
+            }
         }
-        if (_flushing is { } running) await running.WaitAsync(cancellation);
-        EnsureFlushing();
-        if (_flushing is { } last) await last.WaitAsync(cancellation);
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
