@@ -260,10 +260,12 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
         }
     }
 
+    /// <summary>Ends the tick's ownership of the flush. The owner reads its signal first: once the flag is 0 a batch may start the next one.</summary>
     private void EndScheduled()
     {
+        var scheduled = _scheduled!;
         Volatile.Write(ref _flushRunning, 0);
-        _scheduled!.SetResult();
+        scheduled.SetResult();
         EnsureFlushing();
     }
 
@@ -378,8 +380,9 @@ internal sealed class SlotPersistence(SlotWriter writer, KeyspaceStore keys, Sem
         {
             if (Interlocked.Exchange(ref _queued, 0) == 1)
             {
+                var scheduled = _scheduled!;
                 Volatile.Write(ref _flushRunning, 0);
-                _scheduled!.SetResult();
+                scheduled.SetResult();
             }
             if (_flushing is { IsCompleted: false } running) await running.WaitAsync(cancellation);
             else if (Volatile.Read(ref _flushRunning) == 1) await Task.Yield(); // started, its task not published yet

@@ -82,8 +82,16 @@ public sealed class SlotWriter : IAsyncDisposable
     private void Tick()
     {
         var taken = new List<(SlotPersistence Slot, WriteSet Set, long Seq)>();
-        for (int due = _nextTick.Count; due > 0 && _nextTick.TryDequeue(out var slot); due--)
-            if (slot.TakeScheduled() is var (set, seq)) taken.Add((slot, set, seq));
+        try
+        {
+            for (int due = _nextTick.Count; due > 0 && _nextTick.TryDequeue(out var slot); due--)
+                if (slot.TakeScheduled() is var (set, seq)) taken.Add((slot, set, seq));
+        }
+        catch (Exception ex)
+        {
+            // A timer callback that throws ends the process: log it, commit what was taken, keep ticking.
+            _logger.LogError(ex, "everysec tick failed");
+        }
         if (taken.Count > 0) _ = CommitTickAsync(taken);
     }
 
