@@ -11,8 +11,8 @@ public static partial class CommandTable
         Cmd("evalsha", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale", ScriptKeys, Slot, "scripting", "2.6.0", "Executes a server-side Lua script by SHA1 digest."),
         Cmd("eval_ro", -3, "-@read readonly noscript skip_monitor no_mandatory_keys stale", ScriptKeys, Slot, "scripting", "7.0.0", "Executes a read-only server-side Lua script."),
         Cmd("evalsha_ro", -3, "-@read readonly noscript skip_monitor no_mandatory_keys stale", ScriptKeys, Slot, "scripting", "7.0.0", "Executes a read-only server-side Lua script by SHA1 digest."),
-        Cmd("fcall", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale", ScriptKeys, Slot, "scripting", "7.0.0", "Invokes a function."),
-        Cmd("fcall_ro", -3, "-@read readonly noscript skip_monitor no_mandatory_keys stale", ScriptKeys, Slot, "scripting", "7.0.0", "Invokes a read-only function."),
+        Cmd("fcall", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale", FunctionKeys, Slot, "scripting", "7.0.0", "Invokes a function."),
+        Cmd("fcall_ro", -3, "-@read readonly noscript skip_monitor no_mandatory_keys stale", FunctionKeys, Slot, "scripting", "7.0.0", "Invokes a read-only function."),
         Cmd("function", -2, "", NoKeys, Connection, "scripting", "7.0.0", "A container for function commands.", subcommands:
         [
             Cmd("function|load", -3, "noscript write denyoom", NoKeys, Connection, "scripting", "7.0.0", "Creates a library."),

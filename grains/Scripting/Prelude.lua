@@ -349,7 +349,8 @@ end
 -- in `scripts` under key .. name as a wrapper that hands it KEYS and ARGV.
 
 local registering = nil -- the load in progress: { names = {...}, list = {...} }
-local function register_fail(message) real_error(message, 2) end
+-- level 3: the position of the library line that called redis.register_function
+local function register_fail(message) real_error(message, 3) end
 local function flag_list(t)
   local out, known = {}, { ['no-writes'] = true, ['allow-oom'] = true, ['allow-stale'] = true, ['no-cluster'] = true, ['allow-cross-slot-keys'] = true }
   local i = 1

@@ -296,7 +296,7 @@ public sealed partial class ScriptHost : IScriptHostObserver, IDisposable
             string? overrideMessage = engine.MemoryLimitHit && !execution.Killed
                 ? $"ERR Script used more memory than script-memory-limit ({memoryLimit} bytes)"
                 : null;
-            WriteScriptError(engine.State, info.Name, overrideMessage, output);
+            WriteScriptError(engine.State, info, overrideMessage, output);
         }
         catch (Exception ex)
         {
@@ -324,9 +324,10 @@ public sealed partial class ScriptHost : IScriptHostObserver, IDisposable
     }
 
     /// <summary>Redis's wording: "&lt;msg&gt; script: &lt;sha&gt;, on @user_script:&lt;line&gt;." (plain Lua errors get "ERR ").</summary>
-    private static void WriteScriptError(IntPtr L, string name, string? overrideMessage, IReplyWriter output)
+    private static void WriteScriptError(IntPtr L, ScriptInfo script, string? overrideMessage, IReplyWriter output)
     {
-        string message = "ERR unknown error", source = "@user_script";
+        // a failure in tail position (`return redis.call(…)` inside a function) has lost its frame: line 0 of the script's own chunk
+        string message = "ERR unknown error", source = script.Source, name = script.Name;
         long line = 0;
         bool coded = false;
         if (LuaNative.lua_type(L, -1) == LuaNative.TTable)

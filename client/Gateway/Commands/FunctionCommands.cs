@@ -21,7 +21,12 @@ public static class FunctionCommands
         handlers.Add("function|flush", async c =>
         {
             var args = c.Args;
-            if (args.Length > 3 || (args.Length == 3 && !args[2].Is("sync") && !args[2].Is("async")))
+            if (args.Length > 3)
+            {
+                c.Reply.WriteError("ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP.");
+                return;
+            }
+            if (args.Length == 3 && !args[2].Is("sync") && !args[2].Is("async"))
             {
                 c.Reply.WriteError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
                 return;
