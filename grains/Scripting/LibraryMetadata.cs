@@ -18,8 +18,8 @@ public sealed record LibraryMetadata(string Name, string Engine, byte[] Code)
         if (code.Length < 2 || code[0] != '#' || code[1] != '!') return Fail("ERR Missing library metadata", out error);
         int end = Array.IndexOf(code, (byte)'\n');
         if (end < 0) return Fail("ERR Invalid library metadata", out error);
-        var parts = Encoding.UTF8.GetString(code, 0, end).Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0) return Fail("ERR Invalid library metadata", out error);
+        var parts = SplitArgs(Encoding.UTF8.GetString(code, 0, end));
+        if (parts is null || parts.Count == 0) return Fail("ERR Invalid library metadata", out error);
         string engine = parts[0][2..];
         string? name = null;
         foreach (var part in parts.Skip(1))
@@ -33,6 +33,38 @@ public sealed record LibraryMetadata(string Name, string Engine, byte[] Code)
             return Fail("ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long", out error);
         if (!engine.Equals("lua", StringComparison.OrdinalIgnoreCase)) return Fail($"ERR Engine '{engine}' not found", out error);
         return new LibraryMetadata(name, "LUA", code);
+    }
+
+    /// <summary>
+    /// Redis's sdssplitargs, as far as a shebang needs it: words split by white space, where "double" (with
+    /// backslash escapes) and 'single' quotes may join text with spaces (name="foo" is name=foo). Null: unbalanced quotes.
+    /// </summary>
+    private static List<string>? SplitArgs(string line)
+    {
+        var parts = new List<string>();
+        int i = 0;
+        while (true)
+        {
+            while (i < line.Length && char.IsWhiteSpace(line[i])) i++;
+            if (i >= line.Length) return parts;
+            var word = new StringBuilder();
+            char quote = '\0';
+            for (; i < line.Length; i++)
+            {
+                char ch = line[i];
+                if (quote == '\0')
+                {
+                    if (char.IsWhiteSpace(ch)) break;
+                    if (ch is '"' or '\'') quote = ch;
+                    else word.Append(ch);
+                }
+                else if (ch == quote) quote = '\0';
+                else if (quote == '"' && ch == '\\' && i + 1 < line.Length) word.Append(line[++i]);
+                else word.Append(ch);
+            }
+            if (quote != '\0') return null;
+            parts.Add(word.ToString());
+        }
     }
 
     /// <summary>Redis's functionsVerifyName: letters, digits and underscores, at least one.</summary>

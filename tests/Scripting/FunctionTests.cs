@@ -35,6 +35,8 @@ public class FunctionTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal("$2\r\nv1\r\n", _c.Call("GET", k));
         Assert.Equal("+OK\r\n", _c.Call("FCALL", "FN_BASIC_SET", "1", k, "v2")); // function names are case-insensitive
         Assert.Equal("$2\r\nv2\r\n", _c.Call("GET", k));
+        // the shebang is split like Redis's sdssplitargs: quotes join
+        Assert.Equal(Bulk("fn_quoted"), _c.Call("FUNCTION", "LOAD", "REPLACE", "#!lua name=\"fn_quoted\"\nredis.register_function('fn_quoted_f', function() return 1 end)"));
     }
 
     [Fact]
