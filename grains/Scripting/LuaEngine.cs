@@ -135,6 +135,7 @@ internal sealed unsafe class LuaEngine : IDisposable
     public string? Compile(string sha, ReadOnlySpan<byte> body)
     {
         var L = State;
+        ForgetScriptsIfFull();
         int top = lua_gettop(L);
         try
         {
@@ -142,7 +143,7 @@ internal sealed unsafe class LuaEngine : IDisposable
             PushBytes(L, body);
             if (PCall(L, 1, 2, 0) != Ok) return ToUtf8(L, -1);
             if (lua_type(L, -2) != TFunction) return ToUtf8(L, -1);
-            if (++_compiled > MaxCompiledScripts) ForgetScripts();
+            _compiled++;
             lua_rawgeti(L, RegistryIndex, _scriptsRef);
             PushString(L, sha);
             lua_pushvalue(L, -4);
@@ -163,6 +164,7 @@ internal sealed unsafe class LuaEngine : IDisposable
     public string? LoadLibrary(string key, ReadOnlySpan<byte> code, TimeSpan timeout, List<FunctionDescriptor> functions)
     {
         var L = State;
+        ForgetScriptsIfFull();
         int top = lua_gettop(L);
         try
         {
@@ -197,9 +199,19 @@ internal sealed unsafe class LuaEngine : IDisposable
     /// <summary>Where a loaded library keeps one of its functions among the compiled scripts.</summary>
     public static string FunctionKey(string libraryKey, string function) => libraryKey + "/" + function.ToLowerInvariant();
 
+    /// <summary>
+    /// Starts the compiled-script cache over once it is full — before anything is pushed, since forgetting
+    /// resets the stack (done after pushing, it once corrupted the compile in progress).
+    /// </summary>
+    private void ForgetScriptsIfFull()
+    {
+        if (_compiled >= MaxCompiledScripts) ForgetScripts();
+    }
+
     public void ForgetScripts()
     {
         var L = State;
+        int top = lua_gettop(L);
         lua_rawgeti(L, RegistryIndex, _scriptsRef);
         // Clear the cache table in place (the prelude holds the same table).
         lua_pushnil(L);
@@ -215,7 +227,7 @@ internal sealed unsafe class LuaEngine : IDisposable
             lua_pushnil(L);
             lua_rawset(L, -3);
         }
-        lua_settop(L, 0);
+        lua_settop(L, top);
         _compiled = 0;
         lua_gc(L, GcCollect, 0);
     }

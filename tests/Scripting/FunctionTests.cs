@@ -77,6 +77,20 @@ public class FunctionTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public void Reloading_a_library_more_often_than_a_lua_state_keeps_compiled_scripts_leaves_every_state_sound()
+    {
+        // Every load counts against a Lua state's 1,000 compiled scripts; starting over used to reset the
+        // stack in the middle of the next compile (wrong values, then a crash in liblua).
+        for (int i = 0; i < 1100; i++)
+            Assert.Equal(Bulk("fn_reload"), _c.Call("FUNCTION", "LOAD", "REPLACE", Lib("fn_reload", $"redis.register_function('fn_reload_f', function() return {i} end)")));
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal($":{i}\r\n", _c.Call("EVAL", $"return {i} -- reload {Guid.NewGuid()}", "0"));
+            Assert.Equal(":1099\r\n", _c.Call("FCALL", "fn_reload_f", "0"));
+        }
+    }
+
+    [Fact]
     public void Replace_keeps_the_old_library_when_the_new_one_fails_and_names_must_not_collide()
     {
         Assert.Equal(Bulk("fn_rep"), _c.Call("FUNCTION", "LOAD", Lib("fn_rep", "redis.register_function('fn_rep_f', function() return 'one' end)")));
