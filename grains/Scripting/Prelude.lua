@@ -329,7 +329,7 @@ end
 -- Message handler for a script run: finds the script line that failed and says whether the
 -- error already carries a Redis error code ({err=...} tables) or is a plain Lua error.
 function on_error(e)
-  local line, level, source = 0, 2, '@user_script'
+  local line, level, source = 0, 2, nil -- nil: C# names the script's own chunk
   while true do
     local info = getinfo(level, 'Sl')
     if not info then break end

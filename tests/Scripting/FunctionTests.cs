@@ -154,6 +154,10 @@ public class FunctionTests(ClusterFixture fixture) : IAsyncLifetime
             _c.Call("FCALL", "fn_atomic_f", "2", k + "1", k + "2"));
         Assert.Equal("$6\r\nbefore\r\n", _c.Call("GET", k + "1"));
         Assert.Equal(":0\r\n", _c.Call("EXISTS", k + "2"));
+        // in tail position Lua 5.4 has dropped the function's frame: line 0, still of the function's chunk
+        _c.Call("FUNCTION", "LOAD", "REPLACE", Lib("fn_atomic_tail", "redis.register_function('fn_atomic_tail_f', function(keys) return redis.call('INCR', keys[1]) end)"));
+        Assert.Equal("-ERR value is not an integer or out of range script: fn_atomic_tail_f, on @user_function:0.\r\n",
+            _c.Call("FCALL", "fn_atomic_tail_f", "1", k + "1"));
     }
 
     [Fact]
