@@ -27,6 +27,9 @@ public interface IClusterConfigGrain : IGrainWithIntegerKey
     /// <summary>FUNCTION DELETE; Count 0: no such library.</summary>
     Task<ConfigChangeResult> DeleteLibrary(string name);
 
+    /// <summary>FUNCTION RESTORE of a payload's library codes; policy "flush", "append" or "replace". Error: Redis's, nothing changed.</summary>
+    Task<ConfigChangeResult> RestoreLibraries(byte[][] codes, string policy);
+
     /// <summary>FUNCTION FLUSH.</summary>
     Task<ClusterState> FlushLibraries();
 

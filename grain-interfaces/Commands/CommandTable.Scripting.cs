@@ -21,6 +21,8 @@ public static partial class CommandTable
             Cmd("function|list", -2, "noscript", NoKeys, Connection, "scripting", "7.0.0", "Returns information about all libraries."),
             Cmd("function|stats", 2, "noscript allow_busy", NoKeys, Connection, "scripting", "7.0.0", "Returns information about a function during execution."),
             Cmd("function|kill", 2, "noscript allow_busy", NoKeys, Connection, "scripting", "7.0.0", "Terminates a function during execution."),
+            Cmd("function|dump", 2, "noscript", NoKeys, Connection, "scripting", "7.0.0", "Dumps all libraries into a serialized binary payload."),
+            Cmd("function|restore", -3, "noscript write denyoom", NoKeys, Connection, "scripting", "7.0.0", "Restores all libraries from a payload."),
             Cmd("function|help", 2, "loading stale", NoKeys, Connection, "scripting", "7.0.0", "Returns helpful text about the different subcommands."),
         ]),
         Cmd("script", -2, "", NoKeys, Connection, "scripting", "2.6.0", "A container for Lua scripts management commands.", subcommands:

@@ -160,6 +160,15 @@ public sealed class ClusterStateFollower(ServerSettings settings, AccessControl 
         return true;
     }
 
+    /// <summary>FUNCTION RESTORE: null, or Redis's error (nothing changed).</summary>
+    public async Task<string?> RestoreLibrariesAsync(byte[][] codes, string policy)
+    {
+        var result = await Config.RestoreLibraries(codes, policy);
+        if (result.Error is not null) return result.Error;
+        await PublishAsync(result.State!);
+        return null;
+    }
+
     /// <summary>FUNCTION FLUSH.</summary>
     public async Task FlushLibrariesAsync() => await PublishAsync(await Config.FlushLibraries());
 

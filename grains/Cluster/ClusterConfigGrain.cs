@@ -70,6 +70,37 @@ public sealed class ClusterConfigGrain(SlotWriter storage, ScriptHost scripts) :
         return new ConfigChangeResult { State = await State(), Name = library.Name, Count = 1 };
     }
 
+    public async Task<ConfigChangeResult> RestoreLibraries(byte[][] codes, string policy)
+    {
+        // every library of the payload is run and checked first (as Redis loads them into a new context), then joined
+        var restored = new List<FunctionLibrary>();
+        foreach (var code in codes)
+        {
+            var library = scripts.CompileLibrary(code, out var error);
+            if (library is null) return new ConfigChangeResult { Error = error };
+            if (restored.Any(l => l.Name.Equals(library.Name, StringComparison.OrdinalIgnoreCase)))
+                return new ConfigChangeResult { Error = $"ERR Library '{library.Name}' already exists" };
+            restored.Add(library);
+        }
+        var existing = FunctionLibraries.Read(_entries);
+        var current = policy == "flush" ? [] : existing;
+        var kept = new List<FunctionLibrary>();
+        foreach (var library in current)
+        {
+            if (!restored.Any(r => r.Name.Equals(library.Name, StringComparison.OrdinalIgnoreCase))) kept.Add(library);
+            else if (policy != "replace") return new ConfigChangeResult { Error = $"ERR Library {library.Name} already exists" };
+        }
+        var keptFunctions = new FunctionCatalog(kept);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var function in restored.SelectMany(l => l.Functions))
+            if (keptFunctions.TryFind(function.Name, out _, out _) || !seen.Add(function.Name))
+                return new ConfigChangeResult { Error = $"ERR Function {function.Name} already exists" };
+        var changes = existing.ToDictionary(l => FunctionLibraries.EntryName(l.Name), string? (_) => null);
+        foreach (var library in kept.Concat(restored)) changes[FunctionLibraries.EntryName(library.Name)] = FunctionLibraries.Write(library);
+        await StoreAsync(changes);
+        return new ConfigChangeResult { State = await State(), Count = restored.Count };
+    }
+
     public async Task<ConfigChangeResult> DeleteLibrary(string name)
     {
         var entry = FunctionLibraries.EntryName(name);

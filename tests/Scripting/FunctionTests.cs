@@ -192,6 +192,61 @@ public class FunctionTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal("-NOTBUSY No scripts in execution right now.\r\n", _c.Call("FUNCTION", "KILL"));
     }
 
+    private static byte[] BulkPayload(byte[] reply)
+    {
+        int headerEnd = Array.IndexOf(reply, (byte)'\n') + 1;
+        Assert.Equal((byte)'$', reply[0]);
+        return reply[headerEnd..^2];
+    }
+
+    [Fact]
+    public void Dump_and_restore_are_byte_compatible_with_redis_server_70_and_honour_the_policies()
+    {
+        using var redis = new RedisServerProcess();
+        var reference = redis.Connect();
+        _c.Call("FUNCTION", "FLUSH");
+        const string code = "#!lua name=fn_dump\nredis.register_function('fn_dump_f', function() return 'dumped' end)";
+        _c.Call("FUNCTION", "LOAD", code);
+        reference.Call("FUNCTION", "LOAD", code);
+        var ours = BulkPayload(_c.CallBytes("FUNCTION", "DUMP"));
+        Assert.Equal(BulkPayload(reference.CallBytes("FUNCTION", "DUMP")), ours);
+
+        // a library redis-server compresses (LZF) restores here
+        var big = "#!lua name=fn_dump_big\n" + string.Concat(Enumerable.Range(1, 30).Select(i =>
+            $"redis.register_function('fn_dump_big{i}', function() return 'some repeated text some repeated text {i}' end)\n"));
+        reference.Call("FUNCTION", "FLUSH");
+        reference.Call("FUNCTION", "LOAD", big);
+        var compressed = BulkPayload(reference.CallBytes("FUNCTION", "DUMP"));
+        Assert.True(compressed.Length < big.Length, "redis-server compressed the library");
+        Assert.Equal("+OK\r\n", _c.Call("FUNCTION", "RESTORE", compressed));
+        Assert.Equal(Bulk("some repeated text some repeated text 7"), _c.Call("FCALL", "fn_dump_big7", "0"));
+
+        // policies: APPEND (default) refuses an existing library, REPLACE replaces, FLUSH drops the rest first
+        Assert.Equal("-ERR Library fn_dump already exists\r\n", _c.Call("FUNCTION", "RESTORE", ours));
+        Assert.Equal("+OK\r\n", _c.Call("FUNCTION", "RESTORE", ours, "REPLACE"));
+        Assert.Equal("+OK\r\n", _c.Call("FUNCTION", "RESTORE", ours, "FLUSH"));
+        Assert.Equal("-ERR Function not found\r\n", _c.Call("FCALL", "fn_dump_big7", "0"));
+        Assert.Equal(Bulk("dumped"), _c.Call("FCALL", "fn_dump_f", "0"));
+        Assert.Equal("-ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.\r\n", _c.Call("FUNCTION", "RESTORE", ours, "BAD"));
+        Assert.Equal("-ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.\r\n", _c.Call("FUNCTION", "RESTORE", ours, "a", "b"));
+        ours[^1] ^= 1;
+        Assert.Equal("-ERR DUMP payload version or checksum are wrong\r\n", _c.Call("FUNCTION", "RESTORE", ours));
+        Assert.Equal(Bulk("dumped"), _c.Call("FCALL", "fn_dump_f", "0"));
+
+        // and back: our dump restores on redis-server
+        reference.Call("FUNCTION", "FLUSH");
+        Assert.Equal("+OK\r\n", reference.Call("FUNCTION", "RESTORE", BulkPayload(_c.CallBytes("FUNCTION", "DUMP"))));
+        Assert.Equal(Bulk("dumped"), reference.Call("FCALL", "fn_dump_f", "0"));
+
+        // a library long enough to compress dumps to the same bytes too (the same LZF)
+        _c.Call("FUNCTION", "FLUSH");
+        reference.Call("FUNCTION", "FLUSH");
+        _c.Call("FUNCTION", "LOAD", big);
+        reference.Call("FUNCTION", "LOAD", big);
+        Assert.Equal(BulkPayload(reference.CallBytes("FUNCTION", "DUMP")), BulkPayload(_c.CallBytes("FUNCTION", "DUMP")));
+        _c.Call("FUNCTION", "FLUSH");
+    }
+
     [Fact]
     public void A_library_loaded_through_one_silo_is_callable_through_the_other_at_once()
     {

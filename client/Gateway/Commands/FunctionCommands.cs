@@ -41,6 +41,8 @@ public static class FunctionCommands
             if (await c.Gateway.Scripts.KillBusy()) c.Reply.WriteOk();
             else c.Reply.WriteError("NOTBUSY No scripts in execution right now.");
         });
+        handlers.Add("function|dump", c => c.Reply.WriteBulk(FunctionDump.Write(c.Gateway.Cluster.Functions.Libraries)));
+        handlers.Add("function|restore", Restore);
         handlers.AddHelp("function");
     }
 
@@ -60,6 +62,31 @@ public static class FunctionCommands
         var (name, error) = await c.Gateway.Cluster.LoadLibraryAsync(args[^1], replace);
         if (error is not null) c.Reply.WriteError(error);
         else c.Reply.WriteBulkString(name!);
+    }
+
+    /// <summary>FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE] (default APPEND).</summary>
+    private static async Task Restore(GatewayCall c)
+    {
+        var args = c.Args;
+        if (args.Length > 4)
+        {
+            c.Reply.WriteError("ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.");
+            return;
+        }
+        string policy = "append";
+        if (args.Length == 4)
+        {
+            if (args[3].Is("append") || args[3].Is("replace") || args[3].Is("flush")) policy = Encoding.ASCII.GetString(args[3]).ToLowerInvariant();
+            else
+            {
+                c.Reply.WriteError("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+                return;
+            }
+        }
+        var codes = FunctionDump.Read(args[2], out var error);
+        error ??= await c.Gateway.Cluster.RestoreLibrariesAsync(codes!.ToArray(), policy);
+        if (error is not null) c.Reply.WriteError(error);
+        else c.Reply.WriteOk();
     }
 
     /// <summary>FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE], in Redis 7.0's shape.</summary>
