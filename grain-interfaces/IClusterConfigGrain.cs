@@ -21,6 +21,18 @@ public interface IClusterConfigGrain : IGrainWithIntegerKey
     /// <summary>ACL DELUSER; names that do not exist are skipped (the result says how many were deleted).</summary>
     Task<ConfigChangeResult> DeleteUsers(string[] names);
 
+    /// <summary>FUNCTION LOAD [REPLACE]: the library is run, checked and stored, or Redis's error is answered (Name: the library's).</summary>
+    Task<ConfigChangeResult> LoadLibrary(byte[] code, bool replace);
+
+    /// <summary>FUNCTION DELETE; Count 0: no such library.</summary>
+    Task<ConfigChangeResult> DeleteLibrary(string name);
+
+    /// <summary>FUNCTION RESTORE of a payload's library codes; policy "flush", "append" or "replace". Error: Redis's, nothing changed.</summary>
+    Task<ConfigChangeResult> RestoreLibraries(byte[][] codes, string policy);
+
+    /// <summary>FUNCTION FLUSH.</summary>
+    Task<ClusterState> FlushLibraries();
+
     /// <summary>SCRIPT FLUSH happened: silos drop their compiled scripts.</summary>
     Task<ClusterState> BumpScriptEpoch();
 
@@ -38,4 +50,6 @@ public sealed class ConfigChangeResult
     /// <summary>Why a rule was refused (Redis's reason text), or null.</summary>
     [Id(1)] public string? Error { get; init; }
     [Id(2)] public int Count { get; init; }
+    /// <summary>FUNCTION LOAD: the loaded library's name.</summary>
+    [Id(3)] public string? Name { get; init; }
 }

@@ -172,6 +172,10 @@ public static partial class CommandTable
     private static KeySpec ScriptKeys => new CountedKeys(2, "ERR value is not an integer or out of range", 0,
         "ERR Number of keys can't be negative", TooManyKeys);
 
+    /// <summary>FCALL function numkeys key… arg…: EVAL's layout, Redis 7.0's FCALL wording for a numkeys that is not a number.</summary>
+    private static KeySpec FunctionKeys => new CountedKeys(2, "ERR Bad number of keys provided", 0,
+        "ERR Number of keys can't be negative", TooManyKeys);
+
     /// <summary>numkeys key… [options] (SINTERCARD).</summary>
     private static KeySpec NumKeys(int countIndex) =>
         new CountedKeys(countIndex, NumKeysNotPositive, 1, NumKeysNotPositive, TooManyKeys);

@@ -1,8 +1,8 @@
 namespace OrleansLua.GrainInterfaces.Configuration;
 
 /// <summary>
-/// Cluster-wide state every silo and gateway follows: the script-cache epoch, the CONFIG SET values
-/// and the ACL users. Kept by the cluster configuration grain, which persists it.
+/// Cluster-wide state every silo and gateway follows: the script-cache epoch, the CONFIG SET values,
+/// the ACL users and the function libraries. Kept by the cluster configuration grain, which persists it.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed class ClusterState
@@ -19,6 +19,8 @@ public sealed class ClusterState
     [Id(3)] public Dictionary<string, string> Users { get; init; } = [];
     /// <summary>Which activation of the configuration grain made this state: versions compare only within one.</summary>
     [Id(4)] public Guid Generation { get; init; }
+    /// <summary>FUNCTION LOADed libraries by name (case-insensitive); they change with <see cref="ConfigVersion"/>.</summary>
+    [Id(5)] public FunctionLibrary[] Libraries { get; init; } = [];
 
     /// <summary>A configuration grain that has neither stored nor been given anything (a new activation without storage).</summary>
     public bool IsBlank => ConfigVersion == 0;

@@ -5,7 +5,7 @@ namespace OrleansLua.GrainInterfaces.Configuration;
 
 /// <summary>
 /// Keeps this process (a silo with its gateway, or a standalone gateway) in step with the cluster's
-/// state: CONFIG SET values, ACL users and the script-cache epoch. Changes arrive pushed (through
+/// state: CONFIG SET values, ACL users, function libraries and the script-cache epoch. Changes arrive pushed (through
 /// <see cref="IClusterNodesGrain"/>) and are also pulled once a second from
 /// <see cref="IClusterConfigGrain"/>, so a node that missed a push catches up by itself. One instance
 /// per process.
@@ -23,6 +23,9 @@ public sealed class ClusterStateFollower(ServerSettings settings, AccessControl 
     public ServerSettings Settings => settings;
     public AccessControl Acl => acl;
     public long ScriptEpoch => Interlocked.Read(ref _scriptEpoch);
+
+    /// <summary>The cluster's function libraries as this node last applied them (FCALL, FUNCTION LIST).</summary>
+    public FunctionCatalog Functions { get; private set; } = FunctionCatalog.Empty;
 
     /// <summary>Raised when SCRIPT FLUSH has happened somewhere: local script caches must be dropped.</summary>
     public event Action? ScriptEpochChanged;
@@ -85,6 +88,7 @@ public sealed class ClusterStateFollower(ServerSettings settings, AccessControl 
                 _configVersion = state.ConfigVersion;
                 settings.Apply(state.Settings);
                 acl.Load(state.Users);
+                Functions = new FunctionCatalog(state.Libraries);
             }
         }
         if (flushed) ScriptEpochChanged?.Invoke();
@@ -98,6 +102,7 @@ public sealed class ClusterStateFollower(ServerSettings settings, AccessControl 
             ConfigVersion = _configVersion,
             Settings = new Dictionary<string, string>(settings.Snapshot()),
             Users = acl.Users.ToDictionary(u => u.Name, u => u.DescribeRules()),
+            Libraries = Functions.Libraries.ToArray(),
         };
         _ = Task.Run(async () =>
         {
@@ -136,6 +141,36 @@ public sealed class ClusterStateFollower(ServerSettings settings, AccessControl 
         if (result.Count > 0) await PublishAsync(result.State!);
         return result.Count;
     }
+
+    /// <summary>FUNCTION LOAD: the library's name, or Redis's error. Every node has it once this returns (those the push missed pull it within a second).</summary>
+    public async Task<(string? Name, string? Error)> LoadLibraryAsync(byte[] code, bool replace)
+    {
+        var result = await Config.LoadLibrary(code, replace);
+        if (result.Error is not null) return (null, result.Error);
+        await PublishAsync(result.State!);
+        return (result.Name, null);
+    }
+
+    /// <summary>FUNCTION DELETE: false when there is no such library.</summary>
+    public async Task<bool> DeleteLibraryAsync(string name)
+    {
+        var result = await Config.DeleteLibrary(name);
+        if (result.Count == 0) return false;
+        await PublishAsync(result.State!);
+        return true;
+    }
+
+    /// <summary>FUNCTION RESTORE: null, or Redis's error (nothing changed).</summary>
+    public async Task<string?> RestoreLibrariesAsync(byte[][] codes, string policy)
+    {
+        var result = await Config.RestoreLibraries(codes, policy);
+        if (result.Error is not null) return result.Error;
+        await PublishAsync(result.State!);
+        return null;
+    }
+
+    /// <summary>FUNCTION FLUSH.</summary>
+    public async Task FlushLibrariesAsync() => await PublishAsync(await Config.FlushLibraries());
 
     /// <summary>SCRIPT FLUSH: the registry forgets every script, then every node drops its cache.</summary>
     public async Task FlushScriptsAsync()

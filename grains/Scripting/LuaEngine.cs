@@ -1,3 +1,4 @@
+using OrleansLua.GrainInterfaces.Configuration;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static OrleansLua.Grains.Scripting.LuaNative;
@@ -20,7 +21,7 @@ internal sealed unsafe class LuaEngine : IDisposable
     /// <summary>How many scripts an engine keeps compiled before it starts over (bounds its memory).</summary>
     private const int MaxCompiledScripts = 1000;
 
-    private readonly int _compileRef, _onErrorRef, _globalsRef, _scriptsRef, _armRef;
+    private readonly int _loadLibraryRef, _compileRef, _onErrorRef, _globalsRef, _scriptsRef, _armRef;
     private readonly LuaAllocator.State* _memory;
     private int _compiled;
     private bool _disposed;
@@ -64,6 +65,7 @@ internal sealed unsafe class LuaEngine : IDisposable
 
         if (LoadText(L, PreludeCode, "=prelude\0"u8) != Ok || PCall(L, 0, 1, 0) != Ok)
             throw new InvalidOperationException("Lua prelude failed: " + ToUtf8(L, -1));
+        _loadLibraryRef = RefField("load_library\0"u8);
         _compileRef = RefField("compile\0"u8);
         _onErrorRef = RefField("on_error\0"u8);
         _globalsRef = RefField("globals\0"u8);
@@ -133,6 +135,7 @@ internal sealed unsafe class LuaEngine : IDisposable
     public string? Compile(string sha, ReadOnlySpan<byte> body)
     {
         var L = State;
+        ForgetScriptsIfFull();
         int top = lua_gettop(L);
         try
         {
@@ -140,7 +143,7 @@ internal sealed unsafe class LuaEngine : IDisposable
             PushBytes(L, body);
             if (PCall(L, 1, 2, 0) != Ok) return ToUtf8(L, -1);
             if (lua_type(L, -2) != TFunction) return ToUtf8(L, -1);
-            if (++_compiled > MaxCompiledScripts) ForgetScripts();
+            _compiled++;
             lua_rawgeti(L, RegistryIndex, _scriptsRef);
             PushString(L, sha);
             lua_pushvalue(L, -4);
@@ -153,9 +156,62 @@ internal sealed unsafe class LuaEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a function library's code (its shebang line blanked) under the load-time sandbox and time
+    /// limit, keeping its functions under <paramref name="key"/> (see <see cref="FunctionKey"/>). Returns
+    /// Redis's error text (without "ERR "), or null and the registered functions.
+    /// </summary>
+    public string? LoadLibrary(string key, ReadOnlySpan<byte> code, TimeSpan timeout, List<FunctionDescriptor> functions)
+    {
+        var L = State;
+        ForgetScriptsIfFull();
+        int top = lua_gettop(L);
+        try
+        {
+            lua_rawgeti(L, RegistryIndex, _loadLibraryRef);
+            PushString(L, key);
+            PushBytes(L, code);
+            lua_pushnumber(L, timeout.TotalSeconds);
+            if (PCall(L, 3, 2, 0) != Ok) return ToUtf8(L, -1);
+            if (lua_type(L, -2) != TTable) return ToUtf8(L, -1);
+            _compiled++;
+            int list = lua_gettop(L) - 1;
+            long count = (long)lua_rawlen(L, list);
+            for (long i = 1; i <= count; i++)
+            {
+                lua_rawgeti(L, list, i);
+                lua_rawgeti(L, -1, 1);
+                string name = ToUtf8(L, -1);
+                lua_rawgeti(L, -2, 2);
+                string flags = ToUtf8(L, -1);
+                string? description = lua_rawgeti(L, -3, 3) == TString ? ToUtf8(L, -1) : null;
+                functions.Add(new FunctionDescriptor(name, flags.Length == 0 ? [] : flags.Split(','), description));
+                Pop(L, 4);
+            }
+            return null;
+        }
+        finally
+        {
+            lua_settop(L, top);
+        }
+    }
+
+    /// <summary>Where a loaded library keeps one of its functions among the compiled scripts.</summary>
+    public static string FunctionKey(string libraryKey, string function) => libraryKey + "/" + function.ToLowerInvariant();
+
+    /// <summary>
+    /// Starts the compiled-script cache over once it is full — before anything is pushed, since forgetting
+    /// resets the stack (done after pushing, it once corrupted the compile in progress).
+    /// </summary>
+    private void ForgetScriptsIfFull()
+    {
+        if (_compiled >= MaxCompiledScripts) ForgetScripts();
+    }
+
     public void ForgetScripts()
     {
         var L = State;
+        int top = lua_gettop(L);
         lua_rawgeti(L, RegistryIndex, _scriptsRef);
         // Clear the cache table in place (the prelude holds the same table).
         lua_pushnil(L);
@@ -171,7 +227,7 @@ internal sealed unsafe class LuaEngine : IDisposable
             lua_pushnil(L);
             lua_rawset(L, -3);
         }
-        lua_settop(L, 0);
+        lua_settop(L, top);
         _compiled = 0;
         lua_gc(L, GcCollect, 0);
     }

@@ -118,7 +118,8 @@ end
 -- getmetatable(_G) is, as in Redis, a readonly table whose __index raises for unknown globals
 -- (the real one would hand out the writable globals); Redis's other readonly tables have none.
 local globals = {}
-local env = setmetatable({}, { __index = globals, __newindex = readonly_error, __metatable = readonly({ __index = nonexistent_global }) })
+local env_mt = { __index = globals, __newindex = readonly_error, __metatable = readonly({ __index = nonexistent_global }) }
+local env = setmetatable({}, env_mt)
 readonly_tables[env] = true
 local function getmetatable_checked(t)
   if readonly_tables[t] and t ~= env then return nil end
@@ -328,20 +329,140 @@ end
 -- Message handler for a script run: finds the script line that failed and says whether the
 -- error already carries a Redis error code ({err=...} tables) or is a plain Lua error.
 function on_error(e)
-  local line, level = 0, 2
+  local line, level, source = 0, 2, nil -- nil: C# names the script's own chunk
   while true do
     local info = getinfo(level, 'Sl')
     if not info then break end
-    if info.source == '@user_script' then line = info.currentline break end
+    if info.source == '@user_script' or info.source == '@user_function' then line = info.currentline source = info.source break end
     level = level + 1
   end
   if type(e) == 'table' and e.err ~= nil then
-    return { err = real_tostring(e.err), line = line, coded = true }
+    return { err = real_tostring(e.err), line = line, coded = true, source = source }
   end
-  return { err = e == nil and 'nil' or real_tostring(e), line = line, coded = false }
+  return { err = e == nil and 'nil' or real_tostring(e), line = line, coded = false, source = source }
+end
+
+-- Function libraries (FUNCTION LOAD) -------------------------------------------------------
+-- As in Redis 7.0, a library's top-level code runs with globals that hold only a `redis` table of
+-- register_function, log, LOG_* and the version (env's __index is switched for the load), under a
+-- time limit; its functions then run with the ordinary globals. Each registered callback is kept
+-- in `scripts` under key .. name as a wrapper that hands it KEYS and ARGV.
+
+local registering = nil -- the load in progress: { names = {...}, list = {...} }
+-- level 3: the position of the library line that called redis.register_function
+local function register_fail(message) real_error(message, 3) end
+local function flag_list(t)
+  local out, known = {}, { ['no-writes'] = true, ['allow-oom'] = true, ['allow-stale'] = true, ['no-cluster'] = true, ['allow-cross-slot-keys'] = true }
+  local i = 1
+  while true do
+    local v = t[i]
+    if v == nil then break end
+    if type(v) ~= 'string' and type(v) ~= 'number' then return nil end
+    local f = string.lower(real_tostring(v))
+    if not known[f] then return nil end
+    out[#out + 1] = f
+    i = i + 1
+  end
+  return out
+end
+local function valid_function_name(name)
+  return #name > 0 and not name:find('[^%w_]')
+end
+local function register_function(...)
+  if not registering then real_error('redis.register_function can only be called on FUNCTION LOAD command', 2) end
+  local n = select('#', ...)
+  if n < 1 or n > 2 then register_fail('wrong number of arguments to redis.register_function') end
+  local name, callback, flags, description
+  if n == 1 then
+    local t = ...
+    if type(t) ~= 'table' then register_fail('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).') end
+    for k, v in pairs(t) do
+      if type(k) ~= 'string' and type(k) ~= 'number' then register_fail('named argument key given to redis.register_function is not a string') end
+      local key = string.lower(real_tostring(k))
+      if key == 'function_name' then
+        if type(v) ~= 'string' and type(v) ~= 'number' then register_fail('function_name argument given to redis.register_function must be a string') end
+        name = real_tostring(v)
+      elseif key == 'description' then
+        if type(v) ~= 'string' and type(v) ~= 'number' then register_fail('description argument given to redis.register_function must be a string') end
+        description = real_tostring(v)
+      elseif key == 'callback' then
+        if type(v) ~= 'function' then register_fail('callback argument given to redis.register_function must be a function') end
+        callback = v
+      elseif key == 'flags' then
+        if type(v) ~= 'table' then register_fail('flags argument to redis.register_function must be a table representing function flags') end
+        flags = flag_list(v)
+        if not flags then register_fail('unknown flag given') end
+      else
+        register_fail('unknown argument given to redis.register_function')
+      end
+    end
+    if not name then register_fail('redis.register_function must get a function name argument') end
+    if not callback then register_fail('redis.register_function must get a callback argument') end
+  else
+    name, callback = ...
+    if type(name) ~= 'string' and type(name) ~= 'number' then register_fail('first argument to redis.register_function must be a string') end
+    name = real_tostring(name)
+    if type(callback) ~= 'function' then register_fail('second argument to redis.register_function must be a function') end
+  end
+  if not valid_function_name(name) then register_fail('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long') end
+  local lower = string.lower(name)
+  if registering.names[lower] then register_fail('Function already exists in the library') end
+  registering.names[lower] = true
+  registering.list[#registering.list + 1] = { name = name, callback = callback, flags = flags or {}, description = description }
+end
+
+local load_redis = {
+  register_function = register_function, log = redis.log,
+  LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+  REDIS_VERSION = redis.REDIS_VERSION, REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM,
+}
+setmetatable(load_redis, { __index = nonexistent_global })
+local load_globals = setmetatable({ redis = readonly(load_redis) }, { __index = nonexistent_global })
+
+local clock, load_deadline = os.clock, nil
+-- Once past the deadline the hook fires on every line and raises again (pcall cannot keep the load going),
+-- but only in the library's own code: load_library's lines below must still run to remove it.
+local function load_stop_hook()
+  local info = getinfo(2, 'S')
+  if info and info.source == '@user_function' then real_error('FUNCTION LOAD timeout', 0) end
+end
+local function load_hook()
+  if clock() > load_deadline then
+    sethook(load_stop_hook, 'l', 1)
+    real_error('FUNCTION LOAD timeout', 0)
+  end
+end
+
+-- Runs a library's code (shebang line blanked); on success stores its functions in `scripts` under
+-- key .. '/' .. lower-case name and returns a list of { name, flags (comma-separated), description }.
+-- On failure returns nil and Redis's message.
+local function load_library(key, code, timeout_seconds)
+  local chunk, message = real_load(code, '@user_function', 't', env)
+  if not chunk then return nil, 'Error compiling function: ' .. message end
+  registering = { names = {}, list = {} }
+  env_mt.__index = load_globals
+  load_deadline = clock() + timeout_seconds
+  sethook(load_hook, '', 100000)
+  local ok, e = real_pcall(chunk)
+  sethook()
+  env_mt.__index = globals
+  local list = registering.list
+  registering = nil
+  if not ok then
+    if type(e) == 'table' and e.err ~= nil then e = e.err end
+    return nil, 'Error registering functions: ' .. real_tostring(e)
+  end
+  local described = {}
+  for i, f in ipairs(list) do
+    local callback = f.callback
+    scripts[key .. '/' .. string.lower(f.name)] = function() return callback(globals.KEYS, globals.ARGV) end
+    described[i] = { f.name, table.concat(f.flags, ','), f.description }
+  end
+  scripts[key] = function() end -- marks the library as loaded in this state
+  return described
 end
 
 local function arm() stop_error = nil; sethook(count_hook, '', 100000) end
 local function disarm() sethook(); stop_error = nil end
 
-return { compile = compile, on_error = on_error, globals = globals, scripts = scripts, arm = arm, disarm = disarm }
+return { load_library = load_library, compile = compile, on_error = on_error, globals = globals, scripts = scripts, arm = arm, disarm = disarm }

@@ -16,7 +16,7 @@ namespace OrleansLua.Grains.Scripting;
 /// <see cref="IScriptRegistryGrain"/>, and the registry of running scripts that SCRIPT KILL and the
 /// BUSY logic consult. Shard grains run EVAL/EVALSHA through it.
 /// </summary>
-public sealed class ScriptHost : IScriptHostObserver, IDisposable
+public sealed partial class ScriptHost : IScriptHostObserver, IDisposable
 {
     public const string NoScriptError = "NOSCRIPT No matching script. Please use EVAL.";
     public const string BusyError = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
@@ -79,7 +79,7 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
         for (int i = 0; i < batch.Commands.Length; i++)
         {
             var args = batch.Commands[i];
-            if (batch.Spec(i, out _) is not { RunsScript: true } || args.Length < 3) continue;
+            if (batch.Spec(i, out _) is not { RunsScript: true } || args.Length < 3 || IsFunctionCall(args)) continue;
             if (IsBySha(args))
             {
                 var sha = ShaArgument(args[1]);
@@ -100,7 +100,7 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
         for (int i = 0; i < batch.Commands.Length; i++)
         {
             var args = batch.Commands[i];
-            if (args.Length < 3 || batch.Spec(i, out _) is not { RunsScript: true }) continue;
+            if (args.Length < 3 || batch.Spec(i, out _) is not { RunsScript: true } || IsFunctionCall(args)) continue;
             if (!_cache.Contains(IsBySha(args) ? ShaArgument(args[1]) : Sha1Of(args[1]))) return true;
         }
         return false;
@@ -204,7 +204,14 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
             return NotMoved;
         }
         ScriptInfo? info;
-        if (IsBySha(args))
+        FunctionLibrary? library = null;
+        bool readOnly = spec.Name.EndsWith("_ro", StringComparison.Ordinal);
+        if (IsFunctionCall(args))
+        {
+            info = ResolveFunction(args, readOnly, output, out library);
+            if (info is null) return NotMoved;
+        }
+        else if (IsBySha(args))
         {
             if (!_cache.TryGet(ShaArgument(args[1]), out info))
             {
@@ -233,13 +240,22 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
         var journal = new UndoJournal();
         var keys = context.Keys;
         long memoryLimit = _settings.ScriptMemoryLimitBytes;
-        var execution = new ScriptExecution(engine, context, slot, info, spec.Name.EndsWith("_ro", StringComparison.Ordinal),
+        var execution = new ScriptExecution(engine, context, slot, info, readOnly,
             keyless: keyIndexes.Count == 0, _settings, _logger);
         _running[execution] = true;
         string outcome = OrleansLuaTelemetry.ScriptOutcome.Error;
         try
         {
-            if (!engine.HasScript(info.Sha))
+            if (library is not null)
+            {
+                var error = EnsureLibrary(engine, library, info);
+                if (error is not null)
+                {
+                    output.WriteError(error);
+                    return NotMoved;
+                }
+            }
+            else if (!engine.HasScript(info.Sha))
             {
                 var error = engine.Compile(info.Sha, info.Code);
                 if (error is not null)
@@ -280,13 +296,13 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
             string? overrideMessage = engine.MemoryLimitHit && !execution.Killed
                 ? $"ERR Script used more memory than script-memory-limit ({memoryLimit} bytes)"
                 : null;
-            WriteScriptError(engine.State, info.Sha, overrideMessage, output);
+            WriteScriptError(engine.State, info, overrideMessage, output);
         }
         catch (Exception ex)
         {
             journal.Rollback(keys);
-            _logger.LogError(ex, "Script {Sha} failed in the host", info.Sha);
-            output.WriteError($"ERR {ex.Message} script: {info.Sha}");
+            _logger.LogError(ex, "Script {Sha} failed in the host", info.Name);
+            output.WriteError($"ERR {ex.Message} script: {info.Name}");
         }
         finally
         {
@@ -308,9 +324,10 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
     }
 
     /// <summary>Redis's wording: "&lt;msg&gt; script: &lt;sha&gt;, on @user_script:&lt;line&gt;." (plain Lua errors get "ERR ").</summary>
-    private static void WriteScriptError(IntPtr L, string sha, string? overrideMessage, IReplyWriter output)
+    private static void WriteScriptError(IntPtr L, ScriptInfo script, string? overrideMessage, IReplyWriter output)
     {
-        string message = "ERR unknown error";
+        // a failure in tail position (`return redis.call(…)` inside a function) has lost its frame: line 0 of the script's own chunk
+        string message = "ERR unknown error", source = script.Source, name = script.Name;
         long line = 0;
         bool coded = false;
         if (LuaNative.lua_type(L, -1) == LuaNative.TTable)
@@ -324,6 +341,8 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
             LuaNative.RawGetField(L, -1, "coded");
             coded = LuaNative.lua_toboolean(L, -1) != 0;
             LuaNative.Pop(L, 1);
+            if (LuaNative.RawGetField(L, -1, "source") == LuaNative.TString) source = LuaNative.ToUtf8(L, -1);
+            LuaNative.Pop(L, 1);
         }
         else if (LuaNative.lua_type(L, -1) == LuaNative.TString)
         {
@@ -334,7 +353,7 @@ public sealed class ScriptHost : IScriptHostObserver, IDisposable
             message = overrideMessage;
             coded = true;
         }
-        output.WriteError($"{(coded ? "" : "ERR ")}{message} script: {sha}, on @user_script:{line}.");
+        output.WriteError($"{(coded ? "" : "ERR ")}{message} script: {name}, on {source}:{line}.");
     }
 
     /// <summary>Lua 5.4 writes "near &lt;eof&gt;"; Redis's Lua 5.1 quotes it.</summary>

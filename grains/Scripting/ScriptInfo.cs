@@ -42,6 +42,31 @@ public sealed class ScriptInfo
     /// <summary>Redis's error for a malformed shebang, or null.</summary>
     public string? ShebangError { get; }
 
+    /// <summary>
+    /// A registered function seen as a script: <paramref name="key"/> names its compiled callback, <see cref="Name"/>
+    /// is what errors call it, and its flags are the ones it registered with.
+    /// </summary>
+    public static ScriptInfo ForFunction(string key, string name, IEnumerable<string> flagNames)
+    {
+        var flags = ScriptFlags.Shebang;
+        foreach (var flagName in flagNames)
+        {
+            var match = Array.Find(FlagNames, f => f.Name == flagName);
+            if (match.Name is not null) flags |= match.Flag;
+        }
+        return new ScriptInfo(key, [], [], flags, null) { Name = name, Source = "@user_function" };
+    }
+
+    /// <summary>What Redis's errors call the script: its SHA1, or a function's name.</summary>
+    public string Name { get => _name ?? Sha; private init => _name = value; }
+    private readonly string? _name;
+
+    /// <summary>The Lua chunk name its errors point into.</summary>
+    public string Source { get; private init; } = "@user_script";
+
+    /// <summary>Whether this is a registered function (FCALL) rather than a script body.</summary>
+    public bool IsFunction => _name is not null;
+
     public static ScriptInfo Parse(byte[] body) => Parse(ScriptHost.Sha1Of(body), body);
 
     /// <summary>Reads the shebang as Redis 7.0's evalExtractShebangFlags does, with its error texts.</summary>

@@ -29,6 +29,7 @@ public sealed class GatewayHandlers
         ServerConfig.Register(handlers);
         SlowLogCommands.Register(handlers);
         ScriptCommands.Register(handlers);
+        FunctionCommands.Register(handlers);
         FanOutCommands.Register(handlers);
         PubSubCommands.Register(handlers);
         RespConnection.Register(handlers);
