@@ -24,6 +24,10 @@ public class StuckSlotTests(ClusterFixture fixture, ITestOutputHelper output)
         Assert.Equal("+OK\r\n", admin.Call("SET", key, "v"));
         Assert.Equal("+OK\r\n", admin.Call("CONFIG", "SET", "busy-reply-threshold", "500"));
         using var release = new ManualResetEventSlim();
+        // The hook below holds a pool thread for the whole test; the two silos, the gateways and the tests running
+        // beside this one share this process's pool, which on 2 cores would add threads only slowly meanwhile.
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), io);
         var activities = fixture.SiloServices<SlotActivity>().ToList();
         foreach (var activity in activities)
             activity.CommandStarting = (s, command) =>
@@ -58,6 +62,7 @@ public class StuckSlotTests(ClusterFixture fixture, ITestOutputHelper output)
         finally
         {
             release.Set();
+            ThreadPool.SetMinThreads(workers, io);
             foreach (var activity in activities) activity.CommandStarting = null;
             admin.Call("CONFIG", "SET", "busy-reply-threshold", "5000");
         }
