@@ -68,13 +68,12 @@ public sealed class SortKeys : KeySpec
         int store = -1;
         for (int i = 2; i < args.Length; i++)
         {
-            if (Is(args[i], "limit")) i += 2;
-            else if (Is(args[i], "get") || Is(args[i], "by")) i++;
-            else if (Is(args[i], "store") && i + 1 < args.Length) store = i + 1;
+            if (Protocol.RespArgs.Is(args[i], "limit")) i += 2;
+            else if (Protocol.RespArgs.Is(args[i], "get") || Protocol.RespArgs.Is(args[i], "by")) i++;
+            else if (Protocol.RespArgs.Is(args[i], "store") && i + 1 < args.Length) store = i + 1;
         }
         if (store > 0) keyIndexes.Add(store);
         return null;
     }
 
-    private static bool Is(byte[] arg, string word) => System.Text.Encoding.ASCII.GetString(arg).Equals(word, StringComparison.OrdinalIgnoreCase);
 }

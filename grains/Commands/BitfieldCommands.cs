@@ -104,9 +104,7 @@ public static class BitfieldCommands
             else c.Reply.WriteInteger(reply);
         }
         if (!changed) return;
-        var entry = c.Keys.Get(a[1], c.Now);
-        if (entry is null) c.Keys.Set(a[1], updated!, c.Now);
-        else c.Keys.Update(a[1], entry, updated!);
+        c.Keys.Set(a[1], updated!, c.Now, keepTtl: true);
     }
 
     /// <summary>SET or INCRBY on the new value; false when OVERFLOW FAIL refused it (nothing written).</summary>

@@ -49,9 +49,7 @@ public static class BitmapCommands
             var updated = new byte[Math.Max(value?.Length ?? 0, index + 1)];
             value?.CopyTo(updated, 0);
             updated[index] = (byte)(on == 1 ? updated[index] | mask : updated[index] & ~mask);
-            var entry = c.Keys.Get(key, c.Now);
-            if (entry is null) c.Keys.Set(key, updated, c.Now);
-            else c.Keys.Update(key, entry, updated);
+            c.Keys.Set(key, updated, c.Now, keepTtl: true);
         }
         c.Reply.WriteInteger(was ? 1 : 0);
     }
